@@ -1,0 +1,56 @@
+"""Organisation: departments in a tree and tenant-defined roles.
+
+The tables exist in the public schema too (empty there) because the shared
+user table references departments and roles."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TenantModel
+
+
+class Department(TenantModel):
+    name = models.CharField(_("name"), max_length=120)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="department_unique_name_per_parent"),
+            models.CheckConstraint(condition=~models.Q(parent=models.F("id")), name="department_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DataScope(models.TextChoices):
+    """How far a role sees, narrowest first (the order matters: a user with
+    several roles gets the widest)."""
+
+    OWN = "own", _("Own records")
+    SUBORDINATES = "subordinates", _("Own and subordinates' records")
+    DEPARTMENT = "department", _("Own department")
+    DEPARTMENT_TREE = "department_tree", _("Department and sub-departments")
+    ALL = "all", _("All records")
+
+
+class Role(TenantModel):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    permissions = models.JSONField(
+        _("permissions"), default=list, blank=True, help_text=_('Codes such as "crm.customer.view".')
+    )
+    data_scope = models.CharField(_("data scope"), max_length=32, choices=DataScope.choices, default=DataScope.OWN)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,44 @@
+"""CRM data. The foundation ships the customer master file (往来单位) with an
+owner and a department, the first record type under data scopes."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.access import ScopeFields
+from core.models import TenantModel
+
+
+class Customer(TenantModel):
+    class Kind(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        SUPPLIER = "supplier", _("Supplier")
+        COMPETITOR = "competitor", _("Competitor")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CUSTOMER)
+    grade = models.CharField(_("grade"), max_length=16, blank=True)
+    region = models.CharField(_("region"), max_length=80, blank=True)
+    industry = models.CharField(_("industry"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    credit_limit = models.DecimalField(_("credit limit"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="customers", verbose_name=_("owner")
+    )
+    department = models.ForeignKey(
+        "org.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="customers",
+        verbose_name=_("department"),
+    )
+
+    data_scope = ScopeFields(owner="owner", department="department")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [models.CheckConstraint(condition=models.Q(credit_limit__gte=0), name="customer_credit_limit_not_negative")]
+
+    def __str__(self):
+        return self.name
