@@ -219,3 +219,18 @@ def user_update(*, user: User, by: User, **data) -> User:
             changes["roles"] = [before, after]
     audit_record(actor=by, action="update", obj=user, changes=changes)
     return user
+
+
+def password_reset_request(*, email: str) -> None:
+    """Email a reset link if the address belongs to an active member (the
+    caller shows the same message either way)."""
+    from core.mail import send_tenant_mail
+
+    user = User.objects.filter(email=(email or "").strip().lower(), is_active=True).first()
+    if user is None:
+        return
+    token = invitation_issue(user=user, purpose=Invitation.Purpose.RESET, days=1)
+    send_tenant_mail(
+        to=user.email, subject=_("Reset your Weft password"), template="users/email/reset.txt",
+        context={"user": user, "path": f"/accounts/invitation/{token}/"},
+    )

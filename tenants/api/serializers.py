@@ -3,8 +3,8 @@ from rest_framework import serializers
 
 
 class SignupSerializer(serializers.Serializer):
-    company_name = serializers.CharField(max_length=200, label=_("Company name"))
-    subdomain = serializers.CharField(max_length=40, label=_("Subdomain"))
+    company_name = serializers.CharField(max_length=200, allow_blank=True, label=_("Company name"))
+    subdomain = serializers.CharField(max_length=253, label=_("Subdomain"))
     admin_name = serializers.CharField(max_length=150, label=_("Your name"))
     admin_email = serializers.EmailField(label=_("Email"))
     admin_password = serializers.CharField(write_only=True, label=_("Password"), style={"input_type": "password"})

@@ -1,0 +1,66 @@
+# Weft: `make run` installs everything and runs the product; `make test` runs the suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup venv assets services messages platform demo test bench check-template schema clean-run
+
+run: setup demo
+	@$(MAKE) --no-print-directory clean-run
+	@mkdir -p var/log
+	@$(VENV)/bin/celery -A core worker -l info --concurrency 2 >var/log/worker.log 2>&1 & echo $$! > var/worker.pid
+	@$(VENV)/bin/celery -A core beat -l info -s var/celerybeat-schedule >var/log/beat.log 2>&1 & echo $$! > var/beat.pid
+	@$(PY) -m scripts.banner
+	@trap '$(MAKE) --no-print-directory clean-run' EXIT INT TERM; $(MANAGE) runserver $(HOST):$(PORT)
+
+clean-run:
+	@for p in var/worker.pid var/beat.pid; do [ -f $$p ] && kill $$(cat $$p) 2>/dev/null; rm -f $$p; done; true
+
+setup: venv assets services messages platform
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v python3 >/dev/null || { sudo=$$( [ $$(id -u) -ne 0 ] && echo sudo ); $$sudo apt-get update -qq && $$sudo apt-get install -y -qq python3 python3-venv; }
+	@[ -x $(PY) ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+assets: web/static/vendor/.built
+web/static/vendor/.built: web/package.json web/package-lock.json web/build-assets.mjs
+	@command -v npm >/dev/null || { sudo=$$( [ $$(id -u) -ne 0 ] && echo sudo ); $$sudo apt-get update -qq && $$sudo apt-get install -y -qq nodejs npm; }
+	@cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	@touch $@
+
+services:
+	@bash scripts/ensure_services.sh
+
+messages:
+	@command -v msgfmt >/dev/null || { sudo=$$( [ $$(id -u) -ne 0 ] && echo sudo ); $$sudo apt-get update -qq && $$sudo apt-get install -y -qq gettext; }
+	@$(MANAGE) compilemessages -v0 --ignore=.venv --ignore=web/node_modules
+
+platform:
+	@$(MANAGE) migrate_schemas -v0
+	@$(MANAGE) prepare_platform
+	@$(MANAGE) check_tenant_template
+	@$(MANAGE) collectstatic --noinput -v0
+
+demo:
+	@$(MANAGE) seed_demo
+
+check-template:
+	@$(MANAGE) check_tenant_template
+
+schema:
+	@$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+	@$(MANAGE) spectacular --validate --fail-on-warn --urlconf tenants.api.urls_schema --file /dev/null
+
+test: setup
+	@$(MANAGE) check_tenant_template
+	@$(MAKE) --no-print-directory schema
+	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: setup
+	@$(PY) -m tests.benchmarks.provisioning
