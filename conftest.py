@@ -21,7 +21,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from tenants.services import tenant_signup
 
     with django_db_blocker.unblock():
-        caches["platform"].clear()
+        clear_test_caches()
         ensure_public_tenant()
         ensure_template()
         for sub in ("alpha", "beta"):
@@ -33,13 +33,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         connection.set_schema_to_public()
 
 
+def clear_test_caches():
+    """Delete this run's cache keys only (other runs share the Redis database)."""
+    from django.conf import settings
+
+    client = caches["platform"]._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"*{settings.TEST_DATABASE}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_platform_cache():
     """Cached tenant rows must not outlive a rolled-back test."""
-    caches["platform"].clear()
-    caches["default"].clear()
+    clear_test_caches()
     yield
-    caches["platform"].clear()
+    clear_test_caches()
     connection.set_schema_to_public()
 
 

@@ -209,3 +209,32 @@ def tenant_set_state(*, tenant: Tenant, state: str) -> Tenant:
     tenant.state = state
     forget_tenant_everywhere(tenant.pk)
     return tenant
+
+
+def tenant_update_settings(*, tenant: Tenant, by, **changes) -> Tenant:
+    """Change the company name, default language or time zone of a workspace."""
+    import zoneinfo
+
+    from core.audit.services import audit_record
+
+    errors = {}
+    if "name" in changes and not str(changes["name"]).strip():
+        errors["name"] = [_("Enter your company name.")]
+    if "language" in changes and changes["language"] not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose English or Simplified Chinese.")]
+    if "timezone" in changes:
+        try:
+            zoneinfo.ZoneInfo(changes["timezone"])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            errors["timezone"] = [_("Unknown time zone.")]
+    if errors:
+        raise DomainError(_("Please correct the highlighted fields."), fields=errors)
+    row = Tenant.objects.get(pk=tenant.pk)
+    diff = {k: [getattr(row, k), v] for k, v in changes.items() if getattr(row, k) != v}
+    if diff:
+        Tenant.objects.filter(pk=tenant.pk).update(**changes)
+        forget_tenant_everywhere(tenant.pk)
+        audit_record(actor=by, action="update", obj=row, changes=diff, message="workspace settings")
+    for key, value in changes.items():
+        setattr(tenant, key, value)
+    return tenant
