@@ -7,16 +7,20 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from core.modules import registry
+from core.modules.api import ModuleViewSet
 from core.users.api.views import ApiTokenViewSet, MeView, ObtainTokenView, UserViewSet
+from tenants.api.settings_views import WorkspaceSettingsView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("auth/tokens", ApiTokenViewSet, basename="apitoken")
 router.register("users", UserViewSet, basename="user")
+router.register("modules", ModuleViewSet, basename="module")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    path("settings/", WorkspaceSettingsView.as_view(), name="workspace-settings"),
     path("", include(router.urls)),
 ]
 
