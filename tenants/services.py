@@ -234,7 +234,8 @@ def tenant_update_settings(*, tenant: Tenant, by, **changes) -> Tenant:
     if diff:
         Tenant.objects.filter(pk=tenant.pk).update(**changes)
         forget_tenant_everywhere(tenant.pk)
-        audit_record(actor=by, action="update", obj=row, changes=diff, message="workspace settings")
+        with schema_context(tenant.schema_name):
+            audit_record(actor=by, action="update", obj=row, changes=diff, message="workspace settings")
     for key, value in changes.items():
         setattr(tenant, key, value)
     return tenant

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from billing.models import Plan
 from core.audit.services import audit_record
@@ -69,8 +70,9 @@ def module_set_enabled(*, tenant: Tenant, key: str, enabled: bool, by) -> Tenant
             )
     row.enabled = enabled
     row.save()
-    audit_record(
-        actor=by, action="update", obj=row, changes={"enabled": [not enabled, enabled]},
-        message=f"module {key} {'enabled' if enabled else 'disabled'}",
-    )
+    with schema_context(tenant.schema_name):
+        audit_record(
+            actor=by, action="update", obj=row, changes={"enabled": [not enabled, enabled]},
+            message=f"module {key} {'enabled' if enabled else 'disabled'}",
+        )
     return row
