@@ -55,10 +55,14 @@ def ensure_template() -> Tenant:
 
 def clone_template_into(schema_name: str) -> None:
     """Copy the template's tables, indexes, sequences and rows (including its
-    django_migrations) into a new schema, within the current transaction."""
+    django_migrations) into a new schema, within the current transaction.
+    Owner and grants are not copied: every schema belongs to the app's role,
+    and skipping them saves about a quarter of the clone time."""
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [template_schema(), schema_name])
+        cursor.execute(
+            "SELECT clone_schema(%s, %s, 'DATA', 'NOACL', 'NOOWNER')", [template_schema(), schema_name]
+        )
 
 
 def create_schema_by_migrations(schema_name: str) -> None:
