@@ -45,6 +45,8 @@ def exception_handler(exc, context):
         body = error_body(ErrorCode.PERMISSION_DENIED, str(exc.detail))
     elif isinstance(exc, exceptions.NotFound):
         body = error_body(ErrorCode.NOT_FOUND, "Not found.")
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        body = error_body(ErrorCode.NOT_FOUND, str(exc.detail))
     elif isinstance(exc, exceptions.Throttled):
         body = error_body(ErrorCode.THROTTLED, str(exc.detail))
     elif response.status_code == 409:

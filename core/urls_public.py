@@ -16,3 +16,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(urlconf="tenants.api.urls_schema"), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+handler404 = "core.views.page_not_found"
+handler403 = "core.views.permission_denied"
+handler500 = "core.views.server_error"

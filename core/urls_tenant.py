@@ -13,3 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("web.urls")),
 ]
+
+handler404 = "core.views.page_not_found"
+handler403 = "core.views.permission_denied"
+handler500 = "core.views.server_error"

@@ -106,3 +106,15 @@ def test_module_rows_exist_for_every_registered_module(tenant_a):
 
     keys = set(TenantModule.objects.filter(tenant=tenant_a).values_list("key", flat=True))
     assert keys == set(registry.keys())
+
+
+def test_unknown_api_path_gets_json_404(tenant_a, admin_a, api_for):
+    response = api_for(tenant_a, admin_a).get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
+
+
+def test_unknown_page_gets_html_404(tenant_a, admin_a, web_for):
+    response = web_for(tenant_a, admin_a).get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
