@@ -17,6 +17,10 @@ apt_install() {
   [ -n "$APT_UPDATED" ] || { $SUDO apt-get update -qq; APT_UPDATED=1; }
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
 }
+url_port() {  # url_port URL DEFAULT: the port of a service URL
+  local hostport=${1#*://}; hostport=${hostport#*@}; hostport=${hostport%%/*}
+  case "$hostport" in *:*) echo "${hostport##*:}";; *) echo "$2";; esac
+}
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 set_env() {  # set_env NAME VALUE: remember a changed URL in .env
   touch .env
@@ -33,8 +37,9 @@ ensure_postgres() {
   bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [ -z "$bindir" ]; then say "installing PostgreSQL"; apt_install postgresql; bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1); fi
   pg_ok && { say "PostgreSQL reachable"; return; }
-  local port=5432
-  port_free 5432 || port=55432
+  local want port
+  want=$(url_port "$DATABASE_URL" 5432); port=$want
+  port_free "$port" || port=55432
   local data="$VAR/pg/data" run=(); [ "$(id -u)" -eq 0 ] && run=(runuser -u postgres --)
   mkdir -p "$VAR/pg/sock"
   [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$VAR/pg"
@@ -45,8 +50,8 @@ ensure_postgres() {
   say "starting private PostgreSQL on 127.0.0.1:$port"
   "${run[@]}" "$bindir/pg_ctl" -D "$data" -l "$VAR/pg/log" -w start \
     -o "-p $port -k $VAR/pg/sock -c listen_addresses=127.0.0.1" >/dev/null
-  DATABASE_URL="postgres://postgres@127.0.0.1:$port/weft"
-  [ "$port" = 5432 ] || set_env DATABASE_URL "$DATABASE_URL"
+  DATABASE_URL="postgres://postgres@127.0.0.1:$port/${DATABASE_URL##*/}"
+  [ "$port" = "$want" ] || set_env DATABASE_URL "$DATABASE_URL"
   pg_ok || { say "PostgreSQL still unreachable"; exit 1; }
 }
 
@@ -54,14 +59,15 @@ ensure_redis() {
   if redis_ok; then say "Redis reachable"; return; fi
   command -v redis-server >/dev/null || { say "installing Redis"; apt_install redis-server; }
   redis_ok && { say "Redis reachable"; return; }
-  local port=6379
-  port_free 6379 || port=56379
+  local want port
+  want=$(url_port "$REDIS_URL" 6379); port=$want
+  port_free "$port" || port=56379
   say "starting private Redis on 127.0.0.1:$port"
   mkdir -p "$VAR/redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save '' --appendonly no \
     --dir "$VAR/redis" --pidfile "$VAR/redis/redis.pid" --logfile "$VAR/redis/redis.log"
-  REDIS_URL="redis://127.0.0.1:$port/0"
-  [ "$port" = 6379 ] || set_env REDIS_URL "$REDIS_URL"
+  REDIS_URL="redis://127.0.0.1:$port/${REDIS_URL##*/}"
+  [ "$port" = "$want" ] || set_env REDIS_URL "$REDIS_URL"
   for _ in $(seq 50); do redis_ok && break; sleep 0.1; done
   redis_ok || { say "Redis still unreachable"; exit 1; }
 }
