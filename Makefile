@@ -39,7 +39,7 @@ services:
 
 messages:
 	@command -v msgfmt >/dev/null || { sudo=$$( [ $$(id -u) -ne 0 ] && echo sudo ); $$sudo apt-get update -qq && $$sudo apt-get install -y -qq gettext; }
-	@$(MANAGE) compilemessages -v0 --ignore=.venv --ignore=web/node_modules
+	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(MANAGE) compilemessages -v0 --ignore=.venv --ignore=web/node_modules; fi
 
 platform:
 	@$(MANAGE) migrate_schemas -v0
