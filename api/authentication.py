@@ -27,3 +27,6 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
 class CsrfSessionAuthentication(authentication.SessionAuthentication):
     """Session auth for the web's own calls (CSRF enforced on unsafe methods)."""
+
+
+from . import schema  # noqa: E402,F401  (registers the OpenAPI descriptions above)
