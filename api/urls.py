@@ -6,8 +6,11 @@ from importlib import import_module
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from core.audit.api.views import AuditEntryViewSet
+from core.catalog.api.views import CategoryViewSet, ProductViewSet
 from core.modules import registry
 from core.modules.api import ModuleViewSet
+from core.org.api.views import DepartmentViewSet, PermissionCatalogViewSet, RoleViewSet
 from core.users.api.views import ApiTokenViewSet, MeView, ObtainTokenView, UserViewSet
 from tenants.api.settings_views import WorkspaceSettingsView
 
@@ -16,6 +19,12 @@ router.include_root_view = False
 router.register("auth/tokens", ApiTokenViewSet, basename="apitoken")
 router.register("users", UserViewSet, basename="user")
 router.register("modules", ModuleViewSet, basename="module")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("roles", RoleViewSet, basename="role")
+router.register("permissions", PermissionCatalogViewSet, basename="permission")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("products", ProductViewSet, basename="product")
+router.register("audit-log", AuditEntryViewSet, basename="auditentry")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
@@ -36,4 +45,8 @@ def _module_api_patterns():
     return patterns
 
 
-urlpatterns += _module_api_patterns()
+# Module APIs sit inside an outer "api" namespace ("api:crm:customer-list"), so
+# the module's pages own the bare module namespace ("crm:customer-list", used by
+# the navigation). Without it both trees claim "crm" and Django reverses page
+# names into the API. Both still carry the module key the module guard checks.
+urlpatterns += [path("", include((_module_api_patterns(), "api"), namespace="api"))]

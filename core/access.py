@@ -116,8 +116,8 @@ def scope_filter(user, model: type[Model]) -> Q | None:
     access = access_for(user)
     if access.is_admin or DataScope.ALL in access.scopes:
         return None
-    fields: ScopeFields | None = getattr(model, "data_scope", None)
-    if fields is None:
+    fields = getattr(model, "data_scope", None)
+    if not isinstance(fields, ScopeFields):  # e.g. Role has a data_scope *field*
         return None
     combined = Q(pk__in=[])
     for kind in access.scopes:
@@ -134,3 +134,32 @@ def restrict(queryset: QuerySet, user, permission: str) -> QuerySet:
         return queryset.none()
     q = scope_filter(user, queryset.model)
     return queryset if q is None else queryset.filter(q)
+
+
+def assert_can_grant(actor, *, permissions=(), scope: str | None = None) -> None:
+    """No escalation: a non-admin may only hand out permission codes they hold
+    and scopes they hold (or "own"). Raises a permission_denied DomainError."""
+    from django.utils.translation import gettext as _
+
+    from core.errors import DomainError, ErrorCode
+
+    access = access_for(actor)
+    if access.is_admin:
+        return
+    missing = sorted(set(permissions) - access.permissions)
+    wider = scope is not None and scope != DataScope.OWN and scope not in access.scopes and (
+        DataScope.ALL not in access.scopes
+    )
+    if missing or wider:
+        raise DomainError(
+            _("You cannot grant more access than you have yourself."),
+            code=ErrorCode.PERMISSION_DENIED,
+            fields={"permissions": missing} if missing else {"data_scope": [scope]},
+        )
+
+
+def assert_admin(actor, message: str) -> None:
+    from core.errors import DomainError, ErrorCode
+
+    if not access_for(actor).is_admin:
+        raise DomainError(message, code=ErrorCode.PERMISSION_DENIED)

@@ -74,6 +74,7 @@ ROOT_URLCONF = "core.urls_tenant"
 AUTH_USER_MODEL = "users.User"
 
 MIDDLEWARE = [
+    "core.security.SecurityHeadersMiddleware",
     "tenants.middleware.TenantResolutionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -146,6 +147,30 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (core/security.py): our own origin only, no inline
+# script or style. Forms may post to tenant subdomains: the root site's signup
+# and workspace sign-in end in a redirect there, and form-action covers redirects.
+# A form that redirects to an outside host (e.g. Stripe Checkout) needs that host here.
+CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'", f"http://*.{ROOT_DOMAIN}:*", f"https://*.{ROOT_DOMAIN}"],
+}
+# Paths whose page boots from an inline script (swagger-ui): that script is
+# allowed by its hash, inline styles are allowed; nothing else is relaxed.
+CSP_DOCS_PATHS = ["/api/docs/"]
+PERMISSIONS_POLICY = {
+    "accelerometer": "()", "camera": "()", "geolocation": "()", "gyroscope": "()", "magnetometer": "()",
+    "microphone": "()", "payment": "()", "usb": "()", "display-capture": "()", "fullscreen": "(self)",
+}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

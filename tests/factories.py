@@ -55,3 +55,15 @@ class ProductFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Product {n}")
     list_price = Decimal("100.00")
     cost = Decimal("60.00")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    """Pass ``owner`` (a user of the same schema); department defaults to the owner's."""
+
+    class Meta:
+        model = "crm.Customer"
+
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    owner = factory.SubFactory(UserFactory)
+    department = factory.LazyAttribute(lambda o: o.owner.department)
+    credit_limit = Decimal("1000.00")

@@ -5,5 +5,10 @@ from . import views
 urlpatterns = [
     path("", include("core.users.urls")),
     path("", include("core.modules.urls")),
+    path("", include("core.org.urls")),
+    path("", include("core.users.urls_admin")),
+    path("catalog/", include("core.catalog.urls")),
+    path("audit/", include("core.audit.urls")),
+    path("crm/", include("modules.crm.urls")),
     path("", views.home, name="home"),
 ]

@@ -10,6 +10,9 @@ from core.models import TenantModel
 
 
 class Department(TenantModel):
+    """A unit of the organisation; departments form a tree (no cycles, names
+    unique among siblings). Change them through ``core.org.services``."""
+
     name = models.CharField(_("name"), max_length=120)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
@@ -21,6 +24,10 @@ class Department(TenantModel):
         verbose_name_plural = _("departments")
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="department_unique_name_per_parent"),
+            # NULL parents never collide in the constraint above: top-level names need their own.
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(parent__isnull=True), name="department_unique_root_name"
+            ),
             models.CheckConstraint(condition=~models.Q(parent=models.F("id")), name="department_not_own_parent"),
         ]
 
@@ -40,6 +47,8 @@ class DataScope(models.TextChoices):
 
 
 class Role(TenantModel):
+    """A named set of permission codes plus how far its holders see (data scope)."""
+
     name = models.CharField(_("name"), max_length=80, unique=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
     permissions = models.JSONField(

@@ -113,6 +113,7 @@ def user_deactivate(*, user: User, by: User) -> User:
     """Deactivate a user: ends their sessions and revokes their tokens."""
     if user.pk == by.pk:
         raise DomainError(_("You cannot deactivate yourself."), code=ErrorCode.CONFLICT)
+    _check_may_assign(by, target=user)
     user.is_active = False
     user.save(update_fields=["is_active"])
     user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -171,6 +172,19 @@ def _check_manager(user: User | None, manager: User | None) -> None:
         current = current.manager
 
 
+def _check_may_assign(by: User, *, roles=(), is_tenant_admin=None, target: User | None = None) -> None:
+    """Only admins make or manage admins; others may only hand out roles whose
+    permissions and scope they hold themselves."""
+    from core.access import assert_admin, assert_can_grant
+
+    if is_tenant_admin or (target is not None and target.is_tenant_admin) or (
+        target is not None and is_tenant_admin is not None and is_tenant_admin != target.is_tenant_admin
+    ):
+        assert_admin(by, _("Only workspace administrators can manage administrators."))
+    for role in roles:
+        assert_can_grant(by, permissions=role.permissions, scope=role.data_scope)
+
+
 @transaction.atomic
 def user_invite(*, by: User, email: str, full_name: str, department=None, manager=None, roles=(),
                 is_tenant_admin: bool = False) -> User:
@@ -178,6 +192,7 @@ def user_invite(*, by: User, email: str, full_name: str, department=None, manage
     from core.audit.services import audit_record
     from core.mail import send_tenant_mail
 
+    _check_may_assign(by, roles=roles, is_tenant_admin=is_tenant_admin)
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
         raise DomainError(_("Someone with this email is already a member."),
@@ -202,6 +217,9 @@ def user_invite(*, by: User, email: str, full_name: str, department=None, manage
 def user_update(*, user: User, by: User, **data) -> User:
     from core.audit.services import audit_record, changes_between
 
+    held = set(user.roles.values_list("pk", flat=True))
+    added = [role for role in data.get("roles") or () if role.pk not in held]
+    _check_may_assign(by, roles=added, is_tenant_admin=data.get("is_tenant_admin"), target=user)
     if "manager" in data:
         _check_manager(user, data["manager"])
     if user.pk == by.pk and data.get("is_tenant_admin") is False:

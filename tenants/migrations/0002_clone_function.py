@@ -1,5 +1,5 @@
-"""Install django-tenants' clone_schema() SQL function in the public schema
-once, instead of recreating it on every clone."""
+"""Install weft_clone_schema() (tenants/sql/clone_schema.sql) in the public
+schema. `prepare_platform` re-installs it, so edits to the SQL file apply."""
 
 from django.db import migrations
 
@@ -7,9 +7,9 @@ from django.db import migrations
 def install(apps, schema_editor):
     if schema_editor.connection.schema_name != "public":
         return
-    from django_tenants.clone import CloneSchema
+    from tenants.provisioning import install_clone_function
 
-    CloneSchema()._create_clone_schema_function()
+    install_clone_function()
 
 
 class Migration(migrations.Migration):

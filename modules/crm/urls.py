@@ -1,0 +1,17 @@
+"""CRM pages, included from web/urls.py under ``crm/``. The namespace is the
+module key, so the module guard answers 404 while CRM is switched off."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "crm"
+
+urlpatterns = [
+    path("customers/", views.customer_list, name="customer-list"),
+    path("customers/new/", views.customer_create, name="customer-create"),
+    path("customers/export/", views.customer_export, name="customer-export"),
+    path("customers/<uuid:pk>/", views.customer_detail, name="customer-detail"),
+    path("customers/<uuid:pk>/edit/", views.customer_edit, name="customer-edit"),
+    path("customers/<uuid:pk>/delete/", views.customer_delete, name="customer-delete"),
+]
