@@ -150,3 +150,21 @@ def root_url(path: str = "/") -> str:
     default_port = {"http": 80, "https": 443}.get(settings.PUBLIC_SCHEME)
     suffix = "" if port == default_port else f":{port}"
     return f"{settings.PUBLIC_SCHEME}://{settings.ROOT_DOMAIN}{suffix}{path}"
+
+
+@register.simple_tag
+def active_url(path: str, *groups) -> str | None:
+    """The most specific of the menu URLs in ``groups`` that ``path`` is on
+    (so /settings/roles/ marks "Roles", not also "Workspace settings" at /settings/).
+    A group is a list of dicts with "url", or of modules with "items"."""
+    urls = []
+    for group in groups:
+        for entry in group or ():
+            if isinstance(entry, dict) and "items" in entry:
+                urls.extend(item["url"] for item in entry["items"])
+            elif isinstance(entry, dict):
+                urls.append(entry.get("url"))
+            else:
+                urls.append(entry)
+    matches = [url for url in urls if is_current(url, path)]
+    return max(matches, key=len) if matches else None

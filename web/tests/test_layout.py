@@ -139,3 +139,23 @@ def test_public_404_page_uses_the_public_layout():
     assert response.status_code == 404
     html = response.content.decode()
     assert "Page not found" in html and 'class="public-topbar"' in html and 'id="app-sidebar"' not in html
+
+
+@pytest.mark.django_db
+def test_sidebar_marks_only_the_most_specific_entry_active(tenant_a, admin_a, web_for):
+    roles_url = reverse("org:role-list", urlconf="core.urls_tenant")
+    html = web_for(tenant_a, admin_a).get(roles_url).content.decode()
+    sidebar = re.search(r'<nav class="offcanvas-lg.*?</nav>', html, re.S).group(0)
+    active = re.findall(r'class="nav-link active"[^>]*href="([^"]+)"', sidebar)
+    assert active == [roles_url]
+
+
+def test_active_url_prefers_the_longest_match():
+    from web.templatetags.weft import active_url
+
+    modules = [{"key": "crm", "items": [{"url": "/crm/customers/"}]}]
+    pages = [{"url": "/settings/"}, {"url": "/settings/roles/"}]
+    assert active_url("/settings/roles/5/edit/", modules, pages) == "/settings/roles/"
+    assert active_url("/settings/", modules, pages) == "/settings/"
+    assert active_url("/crm/customers/new/", modules, pages) == "/crm/customers/"
+    assert active_url("/elsewhere/", modules, pages) is None
