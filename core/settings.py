@@ -227,7 +227,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_THROTTLE_RATES": {"signup": f"{SIGNUP_RATE_PER_HOUR}/hour"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Weft API",

@@ -1,6 +1,6 @@
-"""Signup rate limit for the web form: at most ``settings.SIGNUP_RATE_PER_HOUR``
-signups per client IP per hour (each one creates a schema), the same number the
-API's ``signup`` throttle allows.
+"""Signup rate limit, applied by ``tenant_signup(client_ip=...)`` for the web
+form and the API alike: at most ``settings.SIGNUP_RATE_PER_HOUR`` signups per
+client IP per hour (each one creates a schema).
 
 The counter lives in the ``platform`` cache (Redis), so it is shared by every
 web process and is the same key whatever schema the request runs in. Counting

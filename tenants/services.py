@@ -26,6 +26,7 @@ from core.modules import registry
 
 from . import provisioning
 from .cache import forget_tenant_everywhere
+from .ratelimit import signup_rate_check, signup_rate_refund
 from .models import Domain, SignupHandoff, Tenant, TenantKind, TenantModule, TenantState
 
 logger = logging.getLogger(__name__)
@@ -111,13 +112,28 @@ def _enable_plan_modules(tenant: Tenant, plan: Plan) -> None:
 
 def tenant_signup(
     *, company_name: str, subdomain: str, admin_name: str, admin_email: str, admin_password: str,
-    plan_code: str | None = None, language: str = "en",
+    plan_code: str | None = None, language: str = "en", client_ip: str | None = None,
 ) -> SignupResult:
     """Create a working tenant with its admin, from the spare pool when it can.
 
     Either everything is created or nothing is: the tenant row, its domain, its
     module rows, its admin user and a cloned schema all live in one transaction.
+    With ``client_ip`` the signup takes a slot of that client's hourly
+    allowance (tenants/ratelimit.py), given back if nothing was created.
     """
+    fields = dict(company_name=company_name, subdomain=subdomain, admin_name=admin_name, admin_email=admin_email,
+                  admin_password=admin_password, plan_code=plan_code, language=language)
+    if client_ip is None:
+        return _provision_signup(**fields)
+    signup_rate_check(client_ip)
+    try:
+        return _provision_signup(**fields)
+    except Exception:
+        signup_rate_refund(client_ip)
+        raise
+
+
+def _provision_signup(*, company_name, subdomain, admin_name, admin_email, admin_password, plan_code, language):
     subdomain = subdomain.strip().lower()
     admin_email = admin_email.strip().lower()
     errors = _signup_errors(

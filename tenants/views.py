@@ -18,7 +18,7 @@ from core.modules import registry
 
 from .forms import SignupForm, WorkspaceLoginForm
 from .models import Domain, TenantKind
-from .ratelimit import SignupRateLimited, signup_rate_check, signup_rate_refund
+from .ratelimit import SignupRateLimited
 from .services import tenant_signup, tenant_url
 
 # Names and descriptions of the plans seeded by billing/migrations/0002, marked
@@ -114,27 +114,21 @@ def signup(request):
     form = SignupForm(request.POST)
     if not form.is_valid():
         return _signup_page(request, form, status=400)
-    ip = client_ip(request)
-    try:
-        signup_rate_check(ip)
-    except SignupRateLimited as exc:
-        response = render(request, "tenants/rate_limited.html", {"message": exc.message}, status=429)
-        response["Retry-After"] = str(exc.retry_after)
-        return response
     data = form.cleaned_data
     try:
         result = tenant_signup(
             company_name=data["company_name"], subdomain=data["subdomain"], admin_name=data["admin_name"],
             admin_email=data["admin_email"], admin_password=data["admin_password"],
             plan_code=data.get("plan") or None, language=translation.get_language() or settings.LANGUAGE_CODE,
+            client_ip=client_ip(request),
         )
+    except SignupRateLimited as exc:
+        response = render(request, "tenants/rate_limited.html", {"message": exc.message}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except DomainError as exc:
-        signup_rate_refund(ip)
         form.add_domain_errors(exc.fields, exc.message)
         return _signup_page(request, form, status=400)
-    except Exception:
-        signup_rate_refund(ip)
-        raise
     return redirect(result.handoff_url)
 
 

@@ -158,3 +158,24 @@ def test_handoff_token_of_one_tenant_is_refused_on_another(client, tenant_a):
     )
     response = client.get(f"/auth/handoff/?token={result.handoff_token}", HTTP_HOST="alpha.localhost")
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_api_and_web_share_one_signup_allowance_per_ip(settings):
+    from django.test import Client
+
+    settings.SIGNUP_RATE_PER_HOUR = 2
+    ip = "198.51.100.7"
+    first = root_api().post("/api/v1/signup/", {**GOOD, "subdomain": "rate-one"}, format="json", REMOTE_ADDR=ip)
+    assert first.status_code == 201
+    typo = root_api().post("/api/v1/signup/", {**GOOD, "subdomain": "ab"}, format="json", REMOTE_ADDR=ip)
+    assert typo.status_code == 400  # refused input gives its slot back
+    web = Client(HTTP_HOST="localhost", REMOTE_ADDR=ip).post("/signup/", {
+        "company_name": "Rate Two", "subdomain": "rate-two", "admin_name": "Ray", "admin_email": "ray@rate.test",
+        "admin_password": GOOD["admin_password"]})
+    assert web.status_code == 302
+    third = root_api().post("/api/v1/signup/", {**GOOD, "subdomain": "rate-three"}, format="json", REMOTE_ADDR=ip)
+    assert third.status_code == 429
+    assert third.json()["error"]["code"] == "throttled"
+    assert int(third["Retry-After"]) > 0
+    assert not Tenant.objects.filter(subdomain="rate-three").exists()
