@@ -43,6 +43,8 @@ class Tenant(TenantMixin):
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    seats_used = models.PositiveIntegerField(default=0, help_text=_("Active users, kept current by signals."))
+    deletion_scheduled_for = models.DateTimeField(null=True, blank=True)
 
     auto_create_schema = False  # provisioning clones the template itself
     auto_drop_schema = False
@@ -109,3 +111,74 @@ class SignupHandoff(models.Model):
 
     def __str__(self):
         return f"handoff {self.tenant_id} until {self.expires_at:%H:%M:%S}"
+
+
+class OpsAuditEntry(models.Model):
+    """What vendor ops did, to which tenant, and why."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey("users.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=200)
+    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="ops_entries")
+    tenant_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=40)
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("ops audit entry")
+        verbose_name_plural = _("ops audit log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.tenant_label}"
+
+
+class TenantExport(models.Model):
+    """A downloadable archive of all of a tenant's data, built by a Celery job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey(Tenant, null=True, on_delete=models.SET_NULL, related_name="exports")
+    tenant_label = models.CharField(max_length=200)
+    requested_by = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file_path = models.CharField(max_length=500, blank=True)
+    size_bytes = models.BigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"export {self.tenant_label} {self.status} {self.progress}%"
+
+
+class SupportAccess(models.Model):
+    """An audited, time-boxed entry of a vendor ops user into a tenant, as a
+    support user of that tenant (never with a tenant user's password)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="support_accesses")
+    ops_user = models.ForeignKey("users.User", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    token_expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"support access to {self.tenant_id} until {self.expires_at:%Y-%m-%d %H:%M}"

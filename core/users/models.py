@@ -33,6 +33,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("vendor staff"), default=False)
     is_tenant_admin = models.BooleanField(_("tenant administrator"), default=False)
+    is_support = models.BooleanField(
+        _("vendor support"), default=False, help_text=_("A Weft support engineer's account; takes no seat.")
+    )
     department = models.ForeignKey(
         "org.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
         verbose_name=_("department"),
