@@ -6,7 +6,8 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup venv assets services messages platform demo test bench check-template schema clean-run
+.PHONY: run setup venv assets services messages platform demo test bench check-template schema clean-run \
+	browser-deps security fuzz-long
 
 run: setup demo
 	@$(MAKE) --no-print-directory clean-run
@@ -57,10 +58,28 @@ schema:
 	@$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 	@$(MANAGE) spectacular --validate --fail-on-warn --urlconf tenants.api.urls_schema --file /dev/null
 
-test: setup
+test: setup browser-deps
 	@$(MANAGE) check_tenant_template
 	@$(MAKE) --no-print-directory schema
+	@$(MAKE) --no-print-directory security
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's chromium (Playwright never downloads a browser).
+browser-deps:
+	@[ -x /usr/bin/chromium ] || { sudo=$$( [ $$(id -u) -ne 0 ] && echo sudo ); $$sudo apt-get update -qq && $$sudo apt-get install -y -qq chromium; }
+
+# bandit: no high-severity finding in our code; pip-audit: no known vulnerability in
+# the pinned runtime packages (fails on any; lists what the service could not check).
+security: venv
+	@$(VENV)/bin/bandit -q -r api billing core modules tenants web scripts manage.py -x '*/tests/*,*/node_modules/*' -lll
+	@mkdir -p var
+	@$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off -f json -o var/pip-audit.json; rc=$$?; \
+	  $(PY) -m tests.security.audit_summary var/pip-audit.json && exit $$rc
+
+# A longer schemathesis run than CI's: every phase, many examples per operation.
+fuzz-long: setup
+	@WEFT_FUZZ_EXAMPLES=$${WEFT_FUZZ_EXAMPLES:-100} WEFT_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+	  $(VENV)/bin/pytest tests/fuzz -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: setup
 	@$(PY) -m tests.benchmarks.provisioning

@@ -14,6 +14,26 @@ from tests.factories import UserFactory
 PASSWORD = "Weft-test-pass-42"
 
 
+def _always_set_up_default_database():
+    """pytest-django creates test databases only for aliases that some
+    collected test marks with django_db. Tests that commit on their own
+    connections (concurrency, faults) request django_db_setup without that
+    marker; run alone, they would otherwise reach the development database.
+    (pytest-django is pinned; this wraps its helper.)"""
+    import pytest_django.fixtures as fixtures
+
+    original = fixtures._get_databases_for_setup
+
+    def with_default(items):
+        aliases, serialized = original(items)
+        return set(aliases) | {"default"}, serialized
+
+    fixtures._get_databases_for_setup = with_default
+
+
+_always_set_up_default_database()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from tenants.platform import ensure_public_tenant
@@ -126,3 +146,15 @@ def web_for(client):
         return c
 
     return _client
+
+
+@pytest.fixture(autouse=True)
+def _never_the_dev_database(request):
+    """Tests that commit (concurrency, faults) must run against the per-run
+    test database, never the development one, even when run alone."""
+    from django.conf import settings
+
+    if request.node.get_closest_marker("django_db") or "django_db_setup" in request.fixturenames:
+        request.getfixturevalue("django_db_setup")
+        name = settings.DATABASES["default"]["NAME"]
+        assert name.startswith("test_"), f"refusing to run against database {name!r}"

@@ -13,12 +13,14 @@ from core.modules.api import ModuleViewSet
 from core.org.api.views import DepartmentViewSet, PermissionCatalogViewSet, RoleViewSet
 from core.users.api.views import ApiTokenViewSet, MeView, ObtainTokenView, UserViewSet
 from tenants.api.settings_views import WorkspaceSettingsView
+from tenants.export_views import TenantExportViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("auth/tokens", ApiTokenViewSet, basename="apitoken")
 router.register("users", UserViewSet, basename="user")
 router.register("modules", ModuleViewSet, basename="module")
+router.register("exports", TenantExportViewSet, basename="export")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("roles", RoleViewSet, basename="role")
 router.register("permissions", PermissionCatalogViewSet, basename="permission")
@@ -30,6 +32,9 @@ urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     path("settings/", WorkspaceSettingsView.as_view(), name="workspace-settings"),
+    path("billing/", include("billing.api.urls")),
+    path("approvals/", include("core.approvals.api.urls")),
+    path("notifications/", include("core.notifications.api.urls")),
     path("", include(router.urls)),
 ]
 

@@ -52,6 +52,8 @@ TENANT_APPS = [
     "core.org",
     "core.catalog",
     "core.audit",
+    "core.approvals",
+    "core.notifications",
     "modules.crm",
     "modules.distribution",
     "modules.inventory",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tenants.support.SupportSessionMiddleware",
+    "tenants.middleware.TenantActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -102,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.navigation",
+                "core.notifications.context_processors.notifications",
             ],
         },
     },
@@ -121,20 +126,26 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Redis caches that degrade instead of failing while Redis is unreachable
+# (core/cache.py): reads miss, writes are dropped, throttles fail open, logged.
+# Short socket timeouts keep an unreachable Redis from stalling requests.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("WEFT_CACHE_PREFIX", default="weft"),
         # Every key carries the schema it was written in.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     },
     # Platform-wide keys (hostname -> tenant, signup limits): same key in every schema.
     "platform": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("WEFT_CACHE_PREFIX", default="weft") + ":platform",
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -147,6 +158,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS. With debug off, HTTPS responses carry Strict-Transport-Security (tenants
+# are subdomains, so by default it covers them). Behind a TLS-terminating proxy,
+# X-Forwarded-Proto tells Django the request was HTTPS: the proxy must set it and
+# drop any value a client sent (WEFT_BEHIND_PROXY=false when there is no proxy).
+SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("WEFT_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("WEFT_HSTS_INCLUDE_SUBDOMAINS", default=True)
+if env.bool("WEFT_BEHIND_PROXY", default=not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content-Security-Policy (core/security.py): our own origin only, no inline
 # script or style. Forms may post to tenant subdomains: the root site's signup
@@ -193,6 +212,25 @@ SIGNUP_HANDOFF_SECONDS = 60
 # Signups allowed per client IP per hour (each one creates a schema).
 SIGNUP_RATE_PER_HOUR = env.int("WEFT_SIGNUP_RATE_PER_HOUR", default=10)
 
+# Billing (Stripe). Without keys the install runs in offline mode: signup and
+# the product work, trials do not expire, billing pages say billing is off.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+if bool(STRIPE_SECRET_KEY) != bool(STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured("Set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither.")
+# Another API host (tests point this at a local fake Stripe server).
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Stripe price per plan and interval: "starter:month=price_1,starter:year=price_2,...".
+STRIPE_PRICE_IDS = env.dict("STRIPE_PRICE_IDS", default={})
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+# Days of full access after a failed payment; read-only after that.
+GRACE_PERIOD_DAYS = env.int("WEFT_GRACE_PERIOD_DAYS", default=7)
+# Billing pages post forms that redirect to Stripe Checkout and the customer
+# portal; those pages (only) add these origins to their CSP form-action.
+STRIPE_REDIRECT_ORIGINS = env.list(
+    "STRIPE_REDIRECT_ORIGINS", default=["https://checkout.stripe.com", "https://billing.stripe.com"]
+)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -237,7 +275,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalRequestStateEnum": "core.approvals.models.RequestState",
+        "ApprovalStepStateEnum": "core.approvals.models.StepState",
+        "ApprovalAssignmentStateEnum": "core.approvals.models.AssignmentState",
+        "ApprovalStepKindEnum": "core.approvals.models.StepKind",
+    },
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
@@ -249,7 +292,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("WEFT_CELERY_EAGER", default=False)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("WEFT_CELERY_VISIBILITY", default=3600)}
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-pool": {"task": "tenants.tasks.refill_spare_pool", "schedule": 60.0},
+    "delete-due-tenants": {"task": "tenants.tasks.delete_due_tenants", "schedule": 3600.0},
     "purge-expired-tokens": {"task": "core.users.tasks.purge_expired_tokens_everywhere", "schedule": 3600.0},
+    "deliver-due-reminders": {"task": "core.notifications.tasks.deliver_due_reminders_everywhere", "schedule": 60.0},
+    "billing-expire-trials": {"task": "billing.tasks.expire_trials", "schedule": 900.0},
+    "billing-retry-events": {"task": "billing.tasks.retry_pending_events", "schedule": 300.0},
+    "billing-sync-seats": {"task": "billing.tasks.sync_all_seats", "schedule": 3600.0},
 }
 
 LOGGING = {

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from billing import views as billing_views
 from core.health import healthz
 from tenants import views as tenant_views
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("signup/", tenant_views.signup, name="signup"),
     path("login/", tenant_views.workspace_login, name="workspace-login"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("billing/webhook/", billing_views.stripe_webhook, name="stripe-webhook"),
+    path("ops/", include("tenants.ops.urls")),
     path("api/v1/", include("tenants.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="tenants.api.urls_schema"), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

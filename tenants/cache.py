@@ -12,7 +12,8 @@ from .models import Domain, Tenant
 
 CACHE_ALIAS = "platform"
 TTL_SECONDS = 300
-_FIELDS = ("id", "schema_name", "public_id", "kind", "name", "subdomain", "state", "plan_code", "language", "timezone")
+_FIELDS = ("id", "schema_name", "public_id", "kind", "name", "subdomain", "state", "plan_code", "language", "timezone",
+           "grace_ends_at")
 
 
 def _key(hostname: str) -> str:

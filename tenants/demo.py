@@ -22,6 +22,8 @@ DEMO_SUBDOMAIN = "demo"
 DEMO_ADMIN_EMAIL = "admin@demo.weft.test"
 DEMO_PASSWORD = "Demo-Weft-2026"
 STAFF_PASSWORD = "Demo-Staff-2026"
+OPS_EMAIL = "ops@weft.localhost"
+OPS_PASSWORD = "Ops-Weft-2026"
 
 DEPARTMENTS = {
     "Head office": None,
@@ -46,6 +48,8 @@ CATEGORIES = {
 def seed_demo(*, customers: int = 300, seed: int = 2026) -> Tenant:
     """Create the demo tenant if missing and fill it; idempotent."""
     connection.set_schema_to_public()
+    if not User.objects.filter(email=OPS_EMAIL).exists():
+        User.objects.create_user(OPS_EMAIL, OPS_PASSWORD, full_name="Weft ops (demo)", is_staff=True)
     tenant = Tenant.objects.filter(subdomain=DEMO_SUBDOMAIN).first()
     if tenant is None:
         tenant_signup(

@@ -9,8 +9,16 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from core.errors import ErrorCode, json_error, wants_json
 
 from .cache import tenant_for_hostname
+from .models import TenantState
 
 ALWAYS_OPEN_PATHS = ("/healthz",)
+# Writes still allowed while a past-due workspace is read-only: paying, signing in and out.
+READ_ONLY_OPEN_PATHS = ("/billing/", "/api/v1/billing/", "/accounts/login/", "/accounts/logout/",
+                        "/api/v1/auth/token/", "/i18n/")
+# A suspended (not deleted) workspace can still sign in and pay: billing pages
+# check that the caller is an administrator.
+SUSPENDED_OPEN_PATHS = READ_ONLY_OPEN_PATHS + ("/static/",)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 class TenantResolutionMiddleware(TenantMainMiddleware):
@@ -28,10 +36,43 @@ class TenantResolutionMiddleware(TenantMainMiddleware):
         if response is not None:
             return response
         tenant = request.tenant
-        if tenant.is_blocked and not request.path.startswith(ALWAYS_OPEN_PATHS):
+        if tenant.is_blocked and not request.path.startswith(ALWAYS_OPEN_PATHS) and not (
+            tenant.state == TenantState.SUSPENDED and request.path.startswith(SUSPENDED_OPEN_PATHS)
+        ):
             connection.set_schema_to_public()
             message = _("This workspace is suspended. Contact your administrator or Weft support.")
             if wants_json(request):
                 return json_error(ErrorCode.PERMISSION_DENIED, message, status=403)
             return render(request, "tenants/suspended.html", {"tenant": tenant}, status=403)
+        if (tenant.is_read_only and request.method not in SAFE_METHODS
+                and not request.path.startswith(READ_ONLY_OPEN_PATHS)):
+            message = _("Payment is overdue and the grace period has ended: this workspace is read-only until "
+                        "the subscription is paid. An administrator can settle it on the Billing page.")
+            if wants_json(request):
+                return json_error(ErrorCode.PERMISSION_DENIED, message, status=403)
+            return render(request, "billing/read_only.html", {"tenant": tenant, "message": message}, status=403)
         return None
+
+
+class TenantActivityMiddleware:
+    """Record the tenant's last activity (for ops), at most once per five
+    minutes per tenant, from signed-in requests."""
+
+    INTERVAL_SECONDS = 300
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        tenant = getattr(request, "tenant", None)
+        user = getattr(request, "user", None)
+        if tenant is not None and tenant.schema_name != "public" and user is not None and user.is_authenticated:
+            from django.core.cache import caches
+            from django.utils import timezone
+
+            from .models import Tenant
+
+            if caches["platform"].add(f"tenant-activity:{tenant.pk}", 1, self.INTERVAL_SECONDS):
+                Tenant.objects.filter(pk=tenant.pk).update(last_activity_at=timezone.now())
+        return response

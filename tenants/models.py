@@ -4,6 +4,7 @@ and the modules it has switched on. Billing and ops read these rows."""
 import uuid
 
 from django.db import models
+from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -45,6 +46,8 @@ class Tenant(TenantMixin):
     last_activity_at = models.DateTimeField(null=True, blank=True)
     seats_used = models.PositiveIntegerField(default=0, help_text=_("Active users, kept current by signals."))
     deletion_scheduled_for = models.DateTimeField(null=True, blank=True)
+    # Billing: while past due, full access until this moment, read-only after it.
+    grace_ends_at = models.DateTimeField(null=True, blank=True)
 
     auto_create_schema = False  # provisioning clones the template itself
     auto_drop_schema = False
@@ -61,6 +64,12 @@ class Tenant(TenantMixin):
     @property
     def is_blocked(self) -> bool:
         return self.state in BLOCKED_STATES
+
+    @property
+    def is_read_only(self) -> bool:
+        """Past due beyond the grace period: reads work, writes are refused."""
+        return (self.state == TenantState.PAST_DUE and self.grace_ends_at is not None
+                and self.grace_ends_at <= django_timezone.now())
 
     def enabled_module_keys(self) -> frozenset[str]:
         """Keys of the modules switched on (cached on the instance)."""
@@ -169,6 +178,10 @@ class SupportAccess(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="support_accesses")
     ops_user = models.ForeignKey("users.User", on_delete=models.PROTECT, related_name="+")
+    # Copied from the ops user: inside a tenant's schema "users_user" is the
+    # tenant's table, so the tenant side must never join or load ops_user.
+    ops_user_email = models.EmailField()
+    ops_user_name = models.CharField(max_length=150)
     reason = models.TextField()
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -33,3 +33,20 @@ def domain_renaming(sender, instance, **kwargs):
 def domain_changed(sender, instance, **kwargs):
     forget_hostnames([instance.domain])
     transaction.on_commit(lambda: forget_hostnames([instance.domain]))
+
+
+@receiver(post_save, sender="users.User")
+@receiver(post_delete, sender="users.User")
+@receiver(post_save, sender="users.Invitation")
+def seats_changed(sender, instance, **kwargs):
+    """Keep Tenant.seats_used (public schema) equal to billing's count of seat
+    holders, so the ops console reads it without entering the schema."""
+    from django.db import connection
+
+    from billing.entitlements import seats_used
+
+    if connection.schema_name == "public":
+        return
+    tenant = Tenant.objects.filter(schema_name=connection.schema_name).first()
+    if tenant is not None:
+        Tenant.objects.filter(pk=tenant.pk).update(seats_used=seats_used(tenant))

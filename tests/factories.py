@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from core.catalog.models import Category, Product
 from core.org.models import DataScope, Department, Role
@@ -67,3 +68,35 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     department = factory.LazyAttribute(lambda o: o.owner.department)
     credit_limit = Decimal("1000.00")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """Pass ``customer``."""
+
+    class Meta:
+        model = "crm.Contact"
+
+    name = factory.Sequence(lambda n: f"Contact {n}")
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """Pass ``customer``; owner and department default to the customer's."""
+
+    class Meta:
+        model = "crm.Opportunity"
+
+    project = factory.Sequence(lambda n: f"Project {n}")
+    owner = factory.LazyAttribute(lambda o: o.customer.owner)
+    department = factory.LazyAttribute(lambda o: o.owner.department)
+    amount = Decimal("10000.00")
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    """Pass ``customer`` (and optionally ``opportunity``); author defaults to the customer's owner."""
+
+    class Meta:
+        model = "crm.FollowUp"
+
+    summary = factory.Sequence(lambda n: f"Called about offer {n}")
+    happened_at = factory.LazyFunction(timezone.now)
+    author = factory.LazyAttribute(lambda o: o.customer.owner)

@@ -87,3 +87,15 @@ def test_admin_may_do_all_of_it(tenant_a, admin_a, wide_role, make_user, api_for
     api = api_for(tenant_a, admin_a)
     assert api.patch(f"/api/v1/users/{target.pk}/", {"roles": [str(wide_role.pk)], "is_tenant_admin": True},
                      format="json").status_code == 200
+
+
+def test_deactivating_an_invitee_frees_the_seat(tenant_a, admin_a, api_for):
+    from tenants.models import Tenant
+
+    api = api_for(tenant_a, admin_a)
+    before = Tenant.objects.get(pk=tenant_a.pk).seats_used
+    invited = api.post("/api/v1/users/invite/", {"email": "seat@alpha.test", "full_name": "Seat Taker"},
+                       format="json").json()
+    assert Tenant.objects.get(pk=tenant_a.pk).seats_used == before + 1
+    assert api.post(f"/api/v1/users/{invited['id']}/deactivate/").status_code == 200
+    assert Tenant.objects.get(pk=tenant_a.pk).seats_used == before

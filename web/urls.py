@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include("core.users.urls_admin")),
     path("catalog/", include("core.catalog.urls")),
     path("audit/", include("core.audit.urls")),
+    path("approvals/", include("core.approvals.urls")),
+    path("notifications/", include("core.notifications.urls")),
+    path("billing/", include("billing.urls")),
     path("crm/", include("modules.crm.urls")),
     path("", views.home, name="home"),
 ]

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.entitlements import assert_seat_available
+from billing.services import seats_sync_later
 from core.errors import DomainError, ErrorCode
 
 from .models import ApiToken, Invitation, User
@@ -110,14 +112,17 @@ def _end_sessions(user: User) -> int:
 
 @transaction.atomic
 def user_deactivate(*, user: User, by: User) -> User:
-    """Deactivate a user: ends their sessions and revokes their tokens."""
+    """Deactivate a user: ends their sessions, revokes their tokens and any
+    pending invitation (so they no longer hold a seat)."""
     if user.pk == by.pk:
         raise DomainError(_("You cannot deactivate yourself."), code=ErrorCode.CONFLICT)
     _check_may_assign(by, target=user)
+    user.invitations.filter(used_at__isnull=True).update(expires_at=timezone.now())
     user.is_active = False
     user.save(update_fields=["is_active"])
     user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     _end_sessions(user)
+    seats_sync_later()
     return user
 
 
@@ -144,15 +149,19 @@ def invitation_accept(*, token: str, password: str) -> User:
     if invitation is None:
         raise DomainError(_("This link is invalid or has expired."), code=ErrorCode.NOT_FOUND)
     user = invitation.user
+    if not user.is_active:
+        assert_seat_available(exclude=user)
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise DomainError(_("Choose a stronger password."), fields={"password": exc.messages}) from exc
     user.set_password(password)
-    user.is_active = True
+    was_active, user.is_active = user.is_active, True
     user.save(update_fields=["password", "is_active"])
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])
+    if not was_active:
+        seats_sync_later()
     return user
 
 
@@ -198,6 +207,7 @@ def user_invite(*, by: User, email: str, full_name: str, department=None, manage
         raise DomainError(_("Someone with this email is already a member."),
                           fields={"email": [_("Already a member.")]})
     _check_manager(None, manager)
+    assert_seat_available()
     user = User.objects.create_user(
         email, None, full_name=full_name.strip(), department=department, manager=manager,
         is_tenant_admin=is_tenant_admin, is_active=False,
@@ -205,6 +215,7 @@ def user_invite(*, by: User, email: str, full_name: str, department=None, manage
     if roles:
         user.roles.set(roles)
     token = invitation_issue(user=user)
+    seats_sync_later()
     audit_record(actor=by, action="create", obj=user, message="invited")
     send_tenant_mail(
         to=user.email, subject=_("You are invited to Weft"), template="users/email/invite.txt",
@@ -224,6 +235,11 @@ def user_update(*, user: User, by: User, **data) -> User:
         _check_manager(user, data["manager"])
     if user.pk == by.pk and data.get("is_tenant_admin") is False:
         raise DomainError(_("You cannot remove your own administrator rights."), code=ErrorCode.CONFLICT)
+    reactivating = data.get("is_active") is True and not user.is_active
+    if reactivating:
+        assert_seat_available(exclude=user)
+    if "is_active" in data and data["is_active"] != user.is_active:
+        seats_sync_later()
     roles = data.pop("roles", None)
     changes = changes_between(user, data)
     for name, value in data.items():

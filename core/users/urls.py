@@ -1,5 +1,7 @@
 from django.urls import path
 
+from tenants.support_views import support_enter
+
 from . import views
 
 urlpatterns = [
@@ -8,4 +10,5 @@ urlpatterns = [
     path("accounts/password-reset/", views.password_reset_view, name="password-reset"),
     path("accounts/invitation/<str:token>/", views.invitation_view, name="invitation"),
     path("auth/handoff/", views.handoff_view, name="handoff"),
+    path("auth/support/", support_enter, name="support-enter"),
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.org.models import Department
 
-from .models import Customer
+from .models import Customer, FollowUp, Opportunity
 
 
 class CustomerForm(forms.Form):
@@ -31,3 +31,77 @@ class CustomerForm(forms.Form):
         initial["owner"] = customer.owner_id
         initial["department"] = customer.department_id
         return initial
+
+
+def _users():
+    return get_user_model().objects.filter(is_active=True)
+
+
+class OpportunityForm(forms.Form):
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    project = forms.CharField(label=_("Project"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Opportunity.Kind.choices)
+    source = forms.ChoiceField(label=_("Source"), choices=Opportunity.Source.choices,
+                               initial=Opportunity.Source.SELF_DEVELOPED)
+    stage = forms.ChoiceField(label=_("Stage"), choices=Opportunity.Stage.choices)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, initial=Decimal("0"))
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY")
+    probability = forms.IntegerField(label=_("Win probability (%)"), min_value=0, max_value=100, required=False,
+                                     help_text=_("Leave empty to follow the stage's default."))
+    expected_close = forms.DateField(label=_("Expected close"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_users())
+    lost_reason = forms.CharField(label=_("Lost reason"), max_length=300, required=False)
+
+    def __init__(self, *args, customers=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _users()
+        if editing:
+            del self.fields["customer"]
+        else:
+            del self.fields["lost_reason"]
+            self.fields["customer"].queryset = customers
+            self.fields["stage"].choices = [c for c in Opportunity.Stage.choices if c[0] not in ("won", "lost")]
+
+    @classmethod
+    def initial_for(cls, opportunity: Opportunity) -> dict:
+        initial = {name: getattr(opportunity, name) for name in
+                   ("project", "kind", "source", "stage", "amount", "currency", "expected_close", "lost_reason")}
+        initial["probability"] = opportunity.probability if opportunity.probability_overridden else None
+        initial["owner"] = opportunity.owner_id
+        return initial
+
+
+class FollowUpForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FollowUp.Kind.choices)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    happened_at = forms.DateTimeField(label=_("When"), required=False, help_text=_("Leave empty for now."),
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    next_action = forms.CharField(label=_("Next action"), max_length=200, required=False)
+    next_action_on = forms.DateField(label=_("Next action date"), required=False,
+                                     help_text=_("The owner gets a reminder that morning."),
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    title = forms.CharField(label=_("Job title"), max_length=80, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReassignmentForm(forms.Form):
+    from_owner = forms.ModelChoiceField(label=_("All customers of"), queryset=_users(), required=False,
+                                        help_text=_("For a leaver: every customer of this person you may change."))
+    customers = forms.ModelMultipleChoiceField(label=_("Or these customers"), queryset=Customer.objects.none(),
+                                               required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+    to_owner = forms.ModelChoiceField(label=_("New owner"), queryset=_users())
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, customers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customers"].queryset = customers
+        self.fields["from_owner"].queryset = get_user_model().objects.all()
+        self.fields["to_owner"].queryset = _users()

@@ -1,5 +1,6 @@
-"""Scoped reads of customers: every list, detail and export goes through
-:func:`customer_list`, so a user only ever reaches rows in their data scope."""
+"""Scoped reads: every list, detail and export goes through these, so a user
+only ever reaches rows in their data scope (role permission + scope filter,
+see core/access.py), with what the pages and the API show joined or prefetched."""
 
 from __future__ import annotations
 
@@ -7,9 +8,36 @@ from django.db.models import QuerySet
 
 from core.access import restrict
 
-from .models import Customer
+from .models import Contact, Customer, FollowUp, Opportunity, OwnerChange, ReassignmentJob
 
 
 def customer_list(*, user, permission: str = "crm.customer.view") -> QuerySet[Customer]:
     """Customers the caller may see, with owner and department joined."""
     return restrict(Customer.objects.select_related("owner", "department"), user, permission)
+
+
+def contact_list(*, user, permission: str = "crm.contact.view") -> QuerySet[Contact]:
+    """Contacts of the customers in the caller's scope."""
+    return restrict(Contact.objects.select_related("customer"), user, permission)
+
+
+def opportunity_list(*, user, permission: str = "crm.opportunity.view") -> QuerySet[Opportunity]:
+    return restrict(Opportunity.objects.select_related("customer", "owner", "department"), user, permission)
+
+
+def follow_up_list(*, user, permission: str = "crm.followup.view") -> QuerySet[FollowUp]:
+    """Follow-ups on the customers in the caller's scope."""
+    return restrict(FollowUp.objects.select_related("customer", "opportunity", "author"), user, permission)
+
+
+def owner_change_list(*, user, permission: str = "crm.customer.view") -> QuerySet[OwnerChange]:
+    """Hand-over history of the customers in the caller's scope."""
+    return restrict(
+        OwnerChange.objects.select_related("customer", "opportunity", "from_owner", "to_owner", "by"), user,
+        permission,
+    )
+
+
+def reassignment_list(*, user, permission: str = "crm.customer.change") -> QuerySet[ReassignmentJob]:
+    """Bulk reassignments the caller started (all of them for admins / "all" scope)."""
+    return restrict(ReassignmentJob.objects.select_related("by", "to_owner", "to_department"), user, permission)

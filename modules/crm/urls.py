@@ -14,4 +14,13 @@ urlpatterns = [
     path("customers/<uuid:pk>/", views.customer_detail, name="customer-detail"),
     path("customers/<uuid:pk>/edit/", views.customer_edit, name="customer-edit"),
     path("customers/<uuid:pk>/delete/", views.customer_delete, name="customer-delete"),
+    path("customers/<uuid:pk>/contacts/new/", views.contact_create, name="contact-create"),
+    path("opportunities/", views.opportunity_list, name="opportunity-list"),
+    path("opportunities/new/", views.opportunity_create, name="opportunity-create"),
+    path("opportunities/<uuid:pk>/", views.opportunity_detail, name="opportunity-detail"),
+    path("opportunities/<uuid:pk>/edit/", views.opportunity_edit, name="opportunity-edit"),
+    path("follow-ups/", views.follow_up_list, name="followup-list"),
+    path("follow-ups/new/", views.follow_up_create, name="followup-create"),
+    path("reassignments/", views.reassignment_list, name="reassignment-list"),
+    path("reassignments/<uuid:pk>/", views.reassignment_detail, name="reassignment-detail"),
 ]

@@ -22,7 +22,12 @@ SELECT 'constraint', c.relname, con.conname,
   FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
  WHERE con.connamespace = %(schema)s::regnamespace
 UNION ALL
-SELECT 'index', tablename, indexname, replace(indexdef, %(schema)s || '.', '')
+-- A partial index's predicate is re-parsed when recreated, and PostgreSQL may
+-- print an equivalent predicate differently (ARRAY[...]::text[] vs ARRAY[...::text]):
+-- compare the definition up to WHERE, and that a predicate exists.
+SELECT 'index', tablename, indexname,
+       replace(split_part(indexdef, ' WHERE ', 1), %(schema)s || '.', '')
+       || CASE WHEN indexdef LIKE '%% WHERE %%' THEN ' (partial)' ELSE '' END
   FROM pg_indexes WHERE schemaname = %(schema)s
 """
 

@@ -36,7 +36,7 @@ def test_blocked_tenant_sees_suspended_page_and_json(tenant_a, api_for, admin_a,
     api = api_for(tenant_a, admin_a)
     assert api.get("/api/v1/me/").status_code == 200
     tenant_set_state(tenant=tenant_a, state=state)
-    page = Client(HTTP_HOST="alpha.localhost").get("/accounts/login/")
+    page = Client(HTTP_HOST="alpha.localhost").get("/")
     assert page.status_code == 403
     assert b"suspended" in page.content
     response = api.get("/api/v1/me/")
@@ -118,3 +118,13 @@ def test_unknown_page_gets_html_404(tenant_a, admin_a, web_for):
     response = web_for(tenant_a, admin_a).get("/no-such-page/")
     assert response.status_code == 404
     assert b"Page not found" in response.content
+
+
+def test_suspended_admin_can_still_sign_in_and_reach_billing(tenant_a, admin_a, web_for):
+    tenant_set_state(tenant=tenant_a, state=TenantState.SUSPENDED)
+    assert Client(HTTP_HOST="alpha.localhost").get("/accounts/login/").status_code == 200
+    web = web_for(tenant_a, admin_a)
+    assert web.get("/billing/").status_code == 200
+    assert web.get("/crm/customers/").status_code == 403
+    tenant_set_state(tenant=tenant_a, state=TenantState.SCHEDULED_FOR_DELETION)
+    assert web.get("/billing/").status_code == 403

@@ -46,7 +46,7 @@ def test_fan_out_queues_each_eligible_schema(tenant_a, tenant_b):
 
 
 @pytest.fixture
-def real_worker(django_db_blocker):
+def real_worker(django_db_setup, django_db_blocker):
     """A Celery worker process on real Redis, reading the test database."""
     db = settings.DATABASES["default"]
     env = {

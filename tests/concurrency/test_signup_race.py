@@ -22,7 +22,7 @@ def orphans() -> dict:
     return {"schemas_without_tenant": schemas - rows, "tenants_without_schema": rows - schemas}
 
 
-def test_ten_concurrent_signups_of_one_subdomain(django_db_blocker):
+def test_ten_concurrent_signups_of_one_subdomain(django_db_setup, django_db_blocker):
     outcomes: list[str] = []
     barrier = threading.Barrier(10)
 

@@ -37,6 +37,9 @@ def plant(tenant, admin) -> dict:
         customer = Customer.objects.create(name=f"{tag} customer", owner=user, department=department)
         entry = audit_record(actor=admin, action="create", obj=customer, message=f"{tag} audit")
         ids = [str(o.pk) for o in (department, role, user, token, category, product, customer, entry)]
+        ids += _plant_approvals_and_notifications(tag, admin, user, role, product)
+        ids += _plant_crm(tag, admin, user, customer)
+    _plant_billing(tenant, tag)
     return {"ids": ids, "markers": [tag]}
 
 
@@ -44,3 +47,82 @@ def tenant_models():
     """Models whose tables live in tenant schemas (our own apps only)."""
     labels = {app.split(".")[-1] for app in settings.TENANT_APPS if not app.startswith("django.")}
     return [m for m in apps.get_models() if m._meta.app_label in labels]
+
+
+def _plant_approvals_and_notifications(tag, admin, user, role, product) -> list[str]:
+    """One row of each core.approvals / core.notifications model (inside the
+    tenant's schema). ApprovalSettings has an integer key: planted, not listed."""
+    from datetime import timedelta
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from core.approvals.models import (
+        ApprovalRequest, ApprovalSettings, Assignment, Decision, Delegation, FlowDefinition, FlowStep, FlowVersion,
+        StepInstance,
+    )
+    from core.notifications.models import Notification, NotificationPreference, Reminder
+
+    now = timezone.now()
+    flow = FlowDefinition.objects.create(document_type=f"{tag}.type", name=f"{tag} flow")
+    version = FlowVersion.objects.create(flow=flow, number=1, created_by=admin)
+    flow.current_version = version
+    flow.save()
+    flow_step = FlowStep.objects.create(version=version, position=1, name=f"{tag} step", assignee_type="role",
+                                        role=role)
+    request = ApprovalRequest.objects.create(
+        document_type=f"{tag}.type", content_type=ContentType.objects.get_for_model(product), object_id=product.pk,
+        title=f"{tag} request", flow_version=version, submitter=admin, amount=Decimal("10.00"), currency="CNY",
+    )
+    step = StepInstance.objects.create(request=request, position=1, flow_step=flow_step, name=f"{tag} step",
+                                       kind="single", state="active")
+    request.current_step = step
+    request.save()
+    assignment = Assignment.objects.create(step=step, user=user, comment=f"{tag} assignment")
+    decision = Decision.objects.create(request=request, seq=1, actor=admin, action="submit", comment=f"{tag} decision")
+    delegation = Delegation.objects.create(from_user=user, to_user=admin, starts_at=now - timedelta(hours=1),
+                                           ends_at=now + timedelta(days=1), note=f"{tag} delegation")
+    ApprovalSettings.objects.get_or_create(key="default")
+    notification = Notification.objects.create(recipient=admin, kind="approval.pending", title=f"{tag} notification",
+                                               link=f"/approvals/{request.pk}/")
+    preference = NotificationPreference.objects.create(user=admin, kind="approval.pending", channel="email",
+                                                       enabled=False)
+    reminder = Reminder.objects.create(user=admin, content_type=ContentType.objects.get_for_model(request),
+                                       object_id=str(request.pk), message=f"{tag} reminder", due_at=now)
+    return [str(o.pk) for o in (flow, version, flow_step, request, step, assignment, decision, delegation,
+                                notification, preference, reminder)]
+
+
+def _plant_billing(tenant, tag) -> None:
+    """The tenant's subscription and a Stripe event (public schema, integer
+    keys: found by the marker in their Stripe ids, not listed as ids)."""
+    from django.utils import timezone
+
+    from billing.models import Plan, StripeEvent, Subscription
+
+    Subscription.objects.update_or_create(tenant=tenant, defaults={
+        "plan": Plan.objects.get(code="enterprise"), "stripe_customer_id": f"cus_{tag}",
+        "stripe_subscription_id": f"sub_{tag}", "stripe_item_id": f"si_{tag}", "status": "active", "seats": 3,
+    })
+    StripeEvent.objects.create(event_id=f"evt_{tag}", type="invoice.paid", tenant=tenant,
+                               stripe_created_at=timezone.now(), processed_at=timezone.now(),
+                               payload={"id": f"evt_{tag}", "data": {"object": {"customer": f"cus_{tag}"}}})
+
+
+def _plant_crm(tag, admin, user, customer) -> list[str]:
+    """One row of each CRM pipeline model (contacts, opportunities, follow-ups,
+    owner changes, reassignment jobs). CrmSettings has an integer key: planted, not listed."""
+    from django.utils import timezone
+
+    from modules.crm.models import Contact, CrmSettings, FollowUp, Opportunity, OwnerChange, ReassignmentJob
+
+    contact = Contact.objects.create(customer=customer, name=f"{tag} contact", email=f"{tag}@contact.test")
+    opportunity = Opportunity.objects.create(customer=customer, project=f"{tag} project", owner=user)
+    follow_up = FollowUp.objects.create(customer=customer, opportunity=opportunity, summary=f"{tag} follow-up",
+                                        happened_at=timezone.now(), author=user)
+    job = ReassignmentJob.objects.create(by=admin, to_owner=user, reason=f"{tag} reassignment",
+                                         customer_ids=[str(customer.pk)], total=1)
+    change = OwnerChange.objects.create(customer=customer, opportunity=opportunity, from_owner=admin, to_owner=user,
+                                        by=admin, reason=f"{tag} owner change", job=job)
+    CrmSettings.objects.get_or_create(key="default")
+    return [str(o.pk) for o in (contact, opportunity, follow_up, job, change)]

@@ -24,6 +24,7 @@ ALLOWLIST = {
 PAGE_ALLOWLIST = {
     "logout": "POST only; ends the caller's own session",
     "handoff": "single-use token bound to its tenant; covered in tenants/tests/test_signup.py",
+    "support-enter": "single-use support token bound to its tenant; covered in tenants/tests/test_ops.py",
     "invitation": "token looked up in the current schema only; covered in core/users tests",
     "set_language": "POST only; sets a cookie",
     "healthz": "reports only the current schema's health",

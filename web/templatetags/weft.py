@@ -109,6 +109,7 @@ ADMIN_PAGES = (
     (_("Audit log"), ("audit:entry-list",), "core.audit.view"),
     (_("Modules"), ("settings-modules",), None),
     (_("Workspace settings"), ("settings-workspace",), None),
+    (_("Export data"), ("settings-export",), None),
     (_("Subscription"), ("billing:subscription",), None),
 )
 

@@ -7,7 +7,7 @@ from core.catalog.models import Category, Product
 
 class CategorySerializer(serializers.ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), allow_null=True, required=False)
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
     product_count = serializers.IntegerField(read_only=True)
     child_count = serializers.IntegerField(read_only=True)
 
@@ -21,7 +21,7 @@ class CategorySerializer(serializers.ModelSerializer):
 class ProductSerializer(serializers.ModelSerializer):
     sku = serializers.CharField(max_length=64)  # uniqueness is a service rule
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), allow_null=True, required=False)
-    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
+    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True)
     list_price = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     cost = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
 

@@ -1,10 +1,11 @@
 """Shapes only: formats are checked here, business rules in services."""
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.org.models import Department
-from modules.crm.models import Customer
+from modules.crm.models import Contact, Customer, FollowUp, Opportunity, OwnerChange, ReassignmentJob
 
 User = get_user_model()
 
@@ -18,7 +19,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         queryset=Department.objects.all(), allow_null=True, required=False,
         help_text="Defaults to the caller's department; follows the new owner on reassignment.",
     )
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
     credit_limit = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
 
     class Meta:
@@ -34,3 +35,170 @@ class ReassignSerializer(serializers.Serializer):
         queryset=Department.objects.all(), allow_null=True, required=False,
         help_text="Defaults to the new owner's department.",
     )
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+# ------------------------------------------------------------ scoped references
+
+
+def inline_choice(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field documented with an inline enum: several CRM models have
+    a "kind" or "status" with different choices, which would otherwise collide
+    in the schema's enum component names."""
+    field_class = extend_schema_field({"type": "string", "enum": [value for value, _label in choices]})(
+        type("InlineChoiceField", (serializers.ChoiceField,), {}))
+    return field_class(choices=choices, **kwargs)
+
+
+
+class FixedAfterCreate:
+    """Serializer mixin: ``fixed_fields`` are given on create and refused on update."""
+
+    fixed_fields: tuple[str, ...] = ()
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            errors = {name: ["This cannot be changed after creation."]
+                      for name in self.fixed_fields if name in attrs and attrs[name] != getattr(self.instance, name)}
+            if errors:
+                raise serializers.ValidationError(errors)
+            attrs = {k: v for k, v in attrs.items() if k not in self.fixed_fields}
+        return attrs
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference that only resolves to rows the caller may see (the module's
+    selector); anything else is "does not exist" (400), never a leak."""
+
+    def __init__(self, selector=None, **kwargs):
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None or self.selector is None:
+            return self.queryset.none()
+        return self.selector(user=request.user)
+
+
+def _customers(user):
+    from modules.crm.selectors import customer_list
+
+    return customer_list(user=user)
+
+
+def _opportunities(user):
+    from modules.crm.selectors import opportunity_list
+
+    return opportunity_list(user=user)
+
+
+class ContactSerializer(FixedAfterCreate, serializers.ModelSerializer):
+    fixed_fields = ("customer",)
+    customer = ScopedRelatedField(selector=_customers, queryset=Customer.objects.none())
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "customer", "customer_name", "name", "title", "phone", "email", "is_primary", "notes",
+                  "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class OpportunitySerializer(FixedAfterCreate, serializers.ModelSerializer):
+    fixed_fields = ("customer",)
+    customer = ScopedRelatedField(selector=_customers, queryset=Customer.objects.none())
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False,
+                                               help_text="Defaults to the caller.")
+    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), allow_null=True, required=False,
+        help_text="Defaults to the owner's department; follows a new owner.",
+    )
+    department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    probability = serializers.IntegerField(
+        min_value=0, max_value=100, required=False, allow_null=True,
+        help_text="Win probability in percent. Omit (or send null) to follow the stage's default.",
+    )
+    is_open = serializers.BooleanField(read_only=True)
+    kind = inline_choice(Opportunity.Kind.choices, required=False)
+
+    class Meta:
+        model = Opportunity
+        fields = ["id", "customer", "customer_name", "project", "kind", "source", "stage", "amount", "currency",
+                  "probability", "probability_overridden", "expected_close", "owner", "owner_name", "department",
+                  "department_name", "is_open", "last_follow_up_at", "stale_since", "closed_at", "lost_reason",
+                  "created_at", "updated_at"]
+        read_only_fields = ["id", "probability_overridden", "last_follow_up_at", "stale_since", "closed_at",
+                            "created_at", "updated_at"]
+
+
+class OpportunityReassignSerializer(serializers.Serializer):
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class StageSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Opportunity.Stage.choices)
+    lost_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class FollowUpSerializer(FixedAfterCreate, serializers.ModelSerializer):
+    fixed_fields = ("customer", "opportunity")
+    customer = ScopedRelatedField(selector=_customers, queryset=Customer.objects.none(), required=False,
+                                  help_text="Taken from the opportunity when one is given.")
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    opportunity = ScopedRelatedField(selector=_opportunities, queryset=Opportunity.objects.none(), required=False,
+                                     allow_null=True)
+    opportunity_project = serializers.CharField(source="opportunity.project", read_only=True, allow_null=True)
+    author = serializers.PrimaryKeyRelatedField(read_only=True)
+    author_name = serializers.CharField(source="author.__str__", read_only=True)
+    happened_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+    kind = inline_choice(FollowUp.Kind.choices, required=False)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "customer", "customer_name", "opportunity", "opportunity_project", "kind", "summary",
+                  "happened_at", "next_action", "next_action_on", "author", "author_name", "created_at",
+                  "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class OwnerChangeSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    opportunity_project = serializers.CharField(source="opportunity.project", read_only=True, allow_null=True)
+    from_owner_name = serializers.CharField(source="from_owner.__str__", read_only=True)
+    to_owner_name = serializers.CharField(source="to_owner.__str__", read_only=True)
+    by_name = serializers.CharField(source="by.__str__", read_only=True, allow_null=True)
+
+    class Meta:
+        model = OwnerChange
+        fields = ["id", "customer", "customer_name", "opportunity", "opportunity_project", "from_owner",
+                  "from_owner_name", "to_owner", "to_owner_name", "by", "by_name", "reason", "job", "created_at"]
+        read_only_fields = fields
+
+
+class ReassignmentSerializer(serializers.ModelSerializer):
+    customers = ScopedRelatedField(selector=_customers, queryset=Customer.objects.none(), many=True,
+                                   required=False, write_only=True,
+                                   help_text="The customers to hand over (or give from_owner).")
+    from_owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, write_only=True,
+                                                    help_text="Hand over every customer of this person.")
+    to_owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    to_owner_name = serializers.CharField(source="to_owner.__str__", read_only=True)
+    to_department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), allow_null=True, required=False,
+        help_text="Defaults to each new owner's department.")
+    by_name = serializers.CharField(source="by.__str__", read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+    status = inline_choice(ReassignmentJob.Status.choices, read_only=True)
+    failed = serializers.DictField(child=serializers.CharField(), read_only=True,
+                                   help_text="Customer id -> why it was not handed over.")
+
+    class Meta:
+        model = ReassignmentJob
+        fields = ["id", "customers", "from_owner", "to_owner", "to_owner_name", "to_department", "reason", "by",
+                  "by_name", "status", "total", "done", "percent", "failed", "created_at", "finished_at"]
+        read_only_fields = ["id", "by", "status", "total", "done", "created_at", "finished_at"]

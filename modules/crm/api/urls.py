@@ -2,9 +2,16 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .views import CustomerViewSet
+from .views import (
+    ContactViewSet, CustomerViewSet, FollowUpViewSet, OpportunityViewSet, OwnerChangeViewSet, ReassignmentViewSet,
+)
 
 router = SimpleRouter(trailing_slash=True)
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("opportunities", OpportunityViewSet, basename="opportunity")
+router.register("follow-ups", FollowUpViewSet, basename="followup")
+router.register("owner-changes", OwnerChangeViewSet, basename="ownerchange")
+router.register("reassignments", ReassignmentViewSet, basename="reassignment")
 
 urlpatterns = router.urls

@@ -11,10 +11,15 @@ from rest_framework.response import Response
 from api.viewsets import TenantViewSet
 from core.csvexport import CSVRenderer, csv_response
 from modules.crm import selectors, services
-from modules.crm.filters import CustomerFilterSet
-from modules.crm.models import Customer
+from modules.crm.filters import (
+    ContactFilterSet, CustomerFilterSet, FollowUpFilterSet, OpportunityFilterSet, OwnerChangeFilterSet,
+)
+from modules.crm.models import Contact, Customer, FollowUp, Opportunity, OwnerChange, ReassignmentJob
 
-from .serializers import CustomerSerializer, ReassignSerializer
+from .serializers import (
+    ContactSerializer, CustomerSerializer, FollowUpSerializer, OpportunityReassignSerializer, OpportunitySerializer, OwnerChangeSerializer,
+    ReassignmentSerializer, ReassignSerializer, StageSerializer,
+)
 
 CUSTOMER_CSV_HEADER = ["id", "name", "kind", "grade", "region", "industry", "phone", "credit_limit", "owner",
                        "owner_email", "department"]
@@ -71,3 +76,151 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         customers = self.filter_queryset(self.get_queryset())
         return csv_response(f"customers-{timezone.localdate():%Y%m%d}.csv", CUSTOMER_CSV_HEADER,
                             customer_csv_rows(customers))
+
+
+class _CrudViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                   mixins.UpdateModelMixin, mixins.DestroyModelMixin, TenantViewSet):
+    """Thin CRUD over a selector (data scope) and services (rules)."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def _fresh(self, instance):
+        return self.get_queryset().get(pk=instance.pk)
+
+
+class ContactViewSet(_CrudViewSet):
+    """Contacts of the customers in the caller's data scope."""
+
+    serializer_class = ContactSerializer
+    permission_object = "crm.contact"
+    queryset = Contact.objects.none()
+    filterset_class = ContactFilterSet
+    ordering_fields = ["name", "created_at"]
+
+    def get_queryset(self):
+        return selectors.contact_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._fresh(services.contact_create(by=self.request.user, **serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._fresh(services.contact_update(
+            contact=serializer.instance, by=self.request.user, **serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.contact_delete(contact=instance, by=self.request.user)
+
+
+class OpportunityViewSet(_CrudViewSet):
+    """Opportunities in the caller's data scope. An open opportunity locks its
+    customer + project (a second one is a 409 conflict); the probability follows
+    the stage unless set."""
+
+    serializer_class = OpportunitySerializer
+    permission_object = "crm.opportunity"
+    queryset = Opportunity.objects.none()
+    filterset_class = OpportunityFilterSet
+    search_fields = ["project", "customer__name"]
+    ordering_fields = ["created_at", "amount", "expected_close", "probability", "last_follow_up_at"]
+
+    def get_queryset(self):
+        return selectors.opportunity_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._fresh(
+            services.opportunity_create(by=self.request.user, **serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._fresh(services.opportunity_update(
+            opportunity=serializer.instance, by=self.request.user, **serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.opportunity_delete(opportunity=instance, by=self.request.user)
+
+    @extend_schema(request=OpportunityReassignSerializer, responses={200: OpportunitySerializer})
+    @action(detail=True, methods=["post"], required_action="change")
+    def reassign(self, request, pk=None):
+        """Hand the opportunity to another owner (recorded in the owner-change history)."""
+        opportunity = self.get_object()
+        serializer = OpportunityReassignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        opportunity = services.opportunity_reassign(opportunity=opportunity, by=request.user,
+                                                    **serializer.validated_data)
+        return Response(OpportunitySerializer(self._fresh(opportunity), context={"request": request}).data)
+
+    @extend_schema(request=StageSerializer, responses={200: OpportunitySerializer})
+    @action(detail=True, methods=["post"], required_action="change")
+    def stage(self, request, pk=None):
+        """Move the opportunity to another stage (lost needs a reason)."""
+        opportunity = self.get_object()
+        serializer = StageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        opportunity = services.opportunity_set_stage(opportunity=opportunity, by=request.user,
+                                                     **serializer.validated_data)
+        return Response(OpportunitySerializer(self._fresh(opportunity), context={"request": request}).data)
+
+
+class FollowUpViewSet(_CrudViewSet):
+    """Follow-ups on the customers in the caller's data scope. A next-action
+    date reminds the owner at 09:00 that day."""
+
+    serializer_class = FollowUpSerializer
+    permission_object = "crm.followup"
+    queryset = FollowUp.objects.none()
+    filterset_class = FollowUpFilterSet
+    ordering_fields = ["happened_at", "next_action_on", "created_at"]
+
+    def get_queryset(self):
+        return selectors.follow_up_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._fresh(
+            services.follow_up_create(by=self.request.user, **serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._fresh(services.follow_up_update(
+            follow_up=serializer.instance, by=self.request.user, **serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.follow_up_delete(follow_up=instance, by=self.request.user)
+
+
+class OwnerChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Hand-over history (customers and opportunities) of the customers in the caller's scope."""
+
+    serializer_class = OwnerChangeSerializer
+    permission_object = "crm.customer"
+    queryset = OwnerChange.objects.none()
+    filterset_class = OwnerChangeFilterSet
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return selectors.owner_change_list(user=self.request.user)
+
+
+class ReassignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                          TenantViewSet):
+    """Bulk reassignment of customers (with the open opportunities their owner
+    held on them). Creating one answers 202: a background job hands the
+    customers over; poll the job for ``done``/``total``."""
+
+    serializer_class = ReassignmentSerializer
+    permission_object = "crm.customer"
+    required_action = "change"
+    queryset = ReassignmentJob.objects.none()
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return selectors.reassignment_list(user=self.request.user)
+
+    @extend_schema(responses={202: ReassignmentSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        kwargs = {"to_owner": data["to_owner"], "reason": data.get("reason", ""),
+                  "customers": data.get("customers"), "from_owner": data.get("from_owner")}
+        if "to_department" in data:
+            kwargs["to_department"] = data["to_department"]
+        job = services.reassignment_start(by=request.user, **kwargs)
+        return Response(self.get_serializer(self.get_queryset().get(pk=job.pk)).data, status=202)

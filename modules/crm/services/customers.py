@@ -4,7 +4,11 @@ Rules: a customer has a name and an active owner; the credit limit is a
 Decimal >= 0; the owner defaults to the caller and the department to the
 caller's department; a reassignment moves the customer to the new owner's
 department unless one is given; and nobody may save a customer so that it
-falls outside their own data scope (they could no longer see or fix it)."""
+falls outside their own data scope (they could no longer see or fix it).
+
+A change of owner is a reassignment (one place for it: :func:`customer_update`):
+the open opportunities the previous owner held on the customer follow it, and
+every hand-over is kept as an :class:`OwnerChange` row."""
 
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ from core.access import scope_filter
 from core.audit.services import audit_record, changes_between
 from core.errors import DomainError, ErrorCode
 
-from .models import Customer
+from ..models import Customer, Opportunity, OwnerChange
+from ..models.opportunities import OPEN_STAGES
 
 UNSET = object()
 EDITABLE_FIELDS = ("name", "kind", "grade", "region", "industry", "phone", "credit_limit", "owner", "department")
@@ -94,8 +99,28 @@ def customer_create(
     return customer
 
 
+def _hand_over(*, customer: Customer, old_owner, by, reason: str, job) -> None:
+    """Record the customer's hand-over and move the open opportunities the
+    previous owner held on it (locked) to the new owner and department."""
+    OwnerChange.objects.create(customer=customer, from_owner=old_owner, to_owner=customer.owner, by=by,
+                               reason=reason, job=job)
+    opportunities = list(Opportunity.objects.select_for_update().filter(
+        customer=customer, owner=old_owner, stage__in=OPEN_STAGES).order_by("pk"))
+    for opportunity in opportunities:
+        opportunity.owner = customer.owner
+        opportunity.department = customer.department
+        opportunity.save(update_fields=["owner", "department", "updated_at"])
+        audit_record(actor=by, action="update", obj=opportunity, message="reassigned",
+                     changes={"owner": [str(old_owner.pk), str(customer.owner_id)]})
+    OwnerChange.objects.bulk_create([
+        OwnerChange(customer=customer, opportunity=o, from_owner=old_owner, to_owner=customer.owner, by=by,
+                    reason=reason, job=job)
+        for o in opportunities
+    ])
+
+
 @transaction.atomic
-def customer_update(*, customer: Customer, by, **data) -> Customer:
+def customer_update(*, customer: Customer, by, reason: str = "", job=None, **data) -> Customer:
     """Change fields; a change of owner is a reassignment (see :func:`customer_reassign`)."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -109,22 +134,26 @@ def customer_update(*, customer: Customer, by, **data) -> Customer:
     changes = changes_between(customer, data)
     if not changes:
         return customer
+    old_owner = customer.owner
     for field, value in data.items():
         setattr(customer, field, value)
     customer.save()
     _check_still_visible(customer, by)
     reassigned = "owner" in changes
+    if reassigned:
+        _hand_over(customer=customer, old_owner=old_owner, by=by, reason=(reason or "").strip()[:300], job=job)
     audit_record(actor=by, action="update", obj=customer, changes=changes, message="reassigned" if reassigned else "")
     return customer
 
 
-def customer_reassign(*, customer: Customer, by, owner, department=UNSET) -> Customer:
-    """Hand a customer to another owner; it follows the new owner's department
-    unless ``department`` is given."""
+def customer_reassign(*, customer: Customer, by, owner, department=UNSET, reason: str = "", job=None) -> Customer:
+    """Hand a customer (and the open opportunities its owner held on it) to
+    another owner; it follows the new owner's department unless ``department``
+    is given."""
     data = {"owner": owner}
     if department is not UNSET:
         data["department"] = department
-    return customer_update(customer=customer, by=by, **data)
+    return customer_update(customer=customer, by=by, reason=reason, job=job, **data)
 
 
 @transaction.atomic

@@ -14,10 +14,10 @@ from core.csvexport import csv_response
 from core.errors import DomainError
 from core.org.webutils import add_domain_error, permission_required
 
-from . import selectors, services
-from .api.views import CUSTOMER_CSV_HEADER, customer_csv_rows
-from .filters import CustomerFilterSet
-from .forms import CustomerForm
+from .. import selectors, services
+from ..api.views import CUSTOMER_CSV_HEADER, customer_csv_rows
+from ..filters import CustomerFilterSet
+from ..forms import CustomerForm
 
 PAGE_SIZE = 25
 
@@ -54,9 +54,19 @@ def customer_detail(request, pk):
     if access.can("core.audit.view"):
         entries = audit_list(user=request.user).filter(object_type="crm.customer", object_id=str(customer.pk))[:20]
         history = [(entry, change_rows(entry)) for entry in entries]
+    user = request.user
     return render(request, "crm/customer_detail.html", {
         "customer": customer, "history": history,
         "can_change": access.can("crm.customer.change"), "can_delete": access.can("crm.customer.delete"),
+        "contacts": selectors.contact_list(user=user).filter(customer=customer) if access.can("crm.contact.view")
+        else None,
+        "opportunities": selectors.opportunity_list(user=user).filter(customer=customer)
+        if access.can("crm.opportunity.view") else None,
+        "follow_ups": selectors.follow_up_list(user=user).filter(customer=customer)[:20]
+        if access.can("crm.followup.view") else None,
+        "owner_changes": selectors.owner_change_list(user=user).filter(customer=customer, opportunity=None)[:20],
+        "can_add_contact": access.can("crm.contact.add"), "can_add_opportunity": access.can("crm.opportunity.add"),
+        "can_add_follow_up": access.can("crm.followup.add"),
     })
 
 

@@ -42,3 +42,28 @@ class Customer(TenantModel):
 
     def __str__(self):
         return self.name
+
+
+class Contact(TenantModel):
+    """A person at a customer. Visible to whoever may see the customer."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts",
+                                 verbose_name=_("customer"))
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("job title"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    data_scope = ScopeFields(owner="customer__owner", department="customer__department")
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [models.UniqueConstraint(fields=["customer"], condition=models.Q(is_primary=True),
+                                               name="crm_contact_one_primary_per_customer")]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,8 @@
+"""CRM data, one file per area; import from ``modules.crm.models``."""
+
+from .customers import Contact, Customer
+from .opportunities import (
+    CrmSettings, FollowUp, Opportunity, OwnerChange, ReassignmentJob,
+)
+
+__all__ = ["Contact", "CrmSettings", "Customer", "FollowUp", "Opportunity", "OwnerChange", "ReassignmentJob"]
