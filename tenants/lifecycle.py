@@ -149,3 +149,33 @@ def tenant_delete_now(*, tenant: Tenant) -> str:
 
 def exports_dir():
     return settings.MEDIA_ROOT / "exports"
+
+
+@transaction.atomic
+def tenant_change_plan(*, tenant: Tenant, plan_code: str, by, reason: str, confirm: bool = False) -> list[str]:
+    """Ops puts a workspace on another plan (e.g. a complimentary upgrade).
+    Modules the plan lacks are switched off (data kept) only with ``confirm``.
+    Returns the modules switched off."""
+    from billing.entitlements import modules_dropped_by
+    from billing.models import Plan
+    from billing.services import plan_apply
+
+    reason = _require_reason(reason)
+    row = _locked(tenant)
+    plan = Plan.objects.filter(code=plan_code).first()
+    if plan is None:
+        raise DomainError(_("Unknown plan."), fields={"plan": [_("Unknown plan.")]})
+    if plan.code == row.plan_code:
+        raise DomainError(_("The workspace is already on this plan."), code=ErrorCode.CONFLICT)
+    dropped = modules_dropped_by(row, plan)
+    if dropped and not confirm:
+        raise DomainError(
+            _("%(plan)s does not include %(modules)s. Confirm to switch them off (their data is kept).")
+            % {"plan": plan.name, "modules": ", ".join(dropped)},
+            code=ErrorCode.CONFLICT,
+        )
+    before = row.plan_code
+    switched_off = plan_apply(tenant=row, plan=plan, by=None, source="by Weft ops")
+    ops_record(actor=by, tenant=row, action="change_plan", reason=reason,
+               details={"from": before, "to": plan.code, "modules_disabled": switched_off})
+    return switched_off

@@ -28,4 +28,14 @@ class ExtendTrialForm(ReasonForm):
 
 
 class SupportAccessForm(ReasonForm):
-    minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=120, initial=30)
+    minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=120, initial=30)
+
+
+class ChangePlanForm(ReasonForm):
+    plan = forms.ChoiceField(label=_("Plan"), choices=[])
+    confirm = forms.BooleanField(label=_("Switch off modules the plan does not include (data is kept)"),
+                                 required=False)
+
+    def __init__(self, *args, plans=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [(p.code, p.name) for p in plans]

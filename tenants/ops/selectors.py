@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -21,17 +22,35 @@ def plans_by_code() -> dict[str, Plan]:
     return {plan.code: plan for plan in Plan.objects.all()}
 
 
+def _subscription(tenant: Tenant):
+    try:
+        return tenant.subscription
+    except ObjectDoesNotExist:
+        return None
+
+
 def tenant_mrr(tenant: Tenant, plans: dict[str, Plan]) -> Decimal:
-    """Monthly recurring revenue: seats in use × the plan's monthly seat price,
-    for paying states only (a trial brings nothing yet)."""
+    """Monthly recurring revenue, for paying states only (a trial brings
+    nothing yet): the subscription's billed seats at its plan and interval
+    (yearly / 12); without a subscription record, seats in use × the plan's
+    monthly seat price."""
+    if tenant.state not in PAYING_STATES:
+        return Decimal("0.00")
+    sub = _subscription(tenant)
+    if sub is not None and sub.stripe_subscription_id:
+        plan = plans.get(sub.plan.code if sub.plan_id else tenant.plan_code)
+        if plan is None:
+            return Decimal("0.00")
+        price = plan.yearly_price_per_seat / 12 if sub.interval == "year" else plan.monthly_price_per_seat
+        return (price * sub.seats).quantize(Decimal("0.01"))
     plan = plans.get(tenant.plan_code)
-    if plan is None or tenant.state not in PAYING_STATES:
+    if plan is None:
         return Decimal("0.00")
     return (plan.monthly_price_per_seat * tenant.seats_used).quantize(Decimal("0.01"))
 
 
 def customer_tenants() -> QuerySet[Tenant]:
-    return Tenant.objects.filter(kind=TenantKind.CUSTOMER)
+    return Tenant.objects.filter(kind=TenantKind.CUSTOMER).select_related("subscription__plan")
 
 
 def tenant_list(*, q: str = "", state: str = "", plan: str = "") -> QuerySet[Tenant]:
@@ -53,7 +72,7 @@ def tenant_history(tenant: Tenant) -> QuerySet[OpsAuditEntry]:
 
 def dashboard_figures() -> dict:
     plans = plans_by_code()
-    tenants = list(customer_tenants().only("state", "plan_code", "seats_used", "trial_ends_at", "name", "subdomain"))
+    tenants = list(customer_tenants())
     now = timezone.now()
     by_state = {state: 0 for state in TenantState.values}
     by_plan: dict[str, int] = {code: 0 for code in plans}
@@ -81,3 +100,9 @@ def _signups_by_day(now, days: int = 30) -> list[dict]:
     counts = {str(r["day"]): r["n"] for r in rows}
     return [{"day": str((start + timedelta(days=i)).date()), "n": counts.get(str((start + timedelta(days=i)).date()), 0)}
             for i in range(days)]
+
+
+def stripe_events(tenant: Tenant):
+    from billing.models import StripeEvent
+
+    return StripeEvent.objects.filter(tenant=tenant).order_by("-stripe_created_at")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tenants/<uuid:public_id>/", views.tenant_detail, name="tenant-detail"),
     path("tenants/<uuid:public_id>/support-access/", views.tenant_support_access, name="tenant-support-access"),
     path("tenants/<uuid:public_id>/export/", views.tenant_export, name="tenant-export"),
+    path("tenants/<uuid:public_id>/change-plan/", views.tenant_change_plan, name="tenant-change-plan"),
     path("tenants/<uuid:public_id>/<slug:action>/", views.tenant_action, name="tenant-action"),
     path("exports/<uuid:export_id>/progress/", views.export_progress, name="export-progress"),
     path("exports/<uuid:export_id>/download/", views.export_download, name="export-download"),

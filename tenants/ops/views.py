@@ -24,7 +24,7 @@ from ..models import OpsAuditEntry, Tenant, TenantExport, TenantState
 from ..services import tenant_url
 from ..support import support_access_grant
 from . import selectors
-from .forms import ExtendTrialForm, OpsLoginForm, ReasonForm, SupportAccessForm, TenantFilterForm
+from .forms import ChangePlanForm, ExtendTrialForm, OpsLoginForm, ReasonForm, SupportAccessForm, TenantFilterForm
 
 
 def is_ops(user) -> bool:
@@ -98,6 +98,8 @@ def tenant_detail(request, public_id):
         "url": tenant_url(tenant.subdomain), "modules": tenant.modules.order_by("key"),
         "history": selectors.tenant_history(tenant)[:100],
         "exports": tenant.exports.all()[:10], "accesses": tenant.support_accesses.all()[:10],
+        "subscription": selectors._subscription(tenant), "events": selectors.stripe_events(tenant)[:20],
+        "plan_form": ChangePlanForm(auto_id="plan_%s", plans=plans.values(), initial={"plan": tenant.plan_code}),
         "extend_form": ExtendTrialForm(auto_id="trial_%s"), "reason_form": ReasonForm(auto_id="state_%s"),
         "support_form": SupportAccessForm(auto_id="support_%s"),
     })
@@ -132,6 +134,26 @@ def tenant_action(request, public_id, action):
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
+    return redirect("ops:tenant-detail", public_id=public_id)
+
+
+@ops_required
+@require_POST
+def tenant_change_plan(request, public_id):
+    tenant = _tenant(public_id)
+    form = ChangePlanForm(request.POST, plans=selectors.plans_by_code().values())
+    if not form.is_valid():
+        messages.error(request, _("Choose a plan and give a reason."))
+        return redirect("ops:tenant-detail", public_id=public_id)
+    try:
+        dropped = lifecycle.tenant_change_plan(
+            tenant=tenant, plan_code=form.cleaned_data["plan"], by=request.user, reason=form.cleaned_data["reason"],
+            confirm=form.cleaned_data["confirm"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Plan changed.") + (" " + _("Switched off: %s") % ", ".join(dropped) if dropped else ""))
     return redirect("ops:tenant-detail", public_id=public_id)
 
 

@@ -199,3 +199,39 @@ def test_dashboard_figures(ops, tenant_a):
     assert figures["mrr"] == Decimal("87.00")
     assert figures["by_state"]["active"] == 1
     assert b'data-chart="by_state"' in response.content
+
+
+def test_change_plan_asks_before_dropping_modules_then_keeps_data(ops, tenant_a, admin_a):
+    from modules.crm.models import Customer
+    from tenants.models import TenantModule
+
+    with schema_context(tenant_a.schema_name):
+        Customer.objects.create(name="Kept by downgrade", owner=admin_a)
+    url = f"/ops/tenants/{tenant_a.public_id}/change-plan/"
+    ops.post(url, {"plan": "starter", "reason": "customer downgraded by phone"})
+    assert Tenant.objects.get(pk=tenant_a.pk).plan_code == "trial"
+    ops.post(url, {"plan": "starter", "reason": "customer downgraded by phone", "confirm": "on"})
+    assert Tenant.objects.get(pk=tenant_a.pk).plan_code == "starter"
+    enabled = set(TenantModule.objects.filter(tenant=tenant_a, enabled=True).values_list("key", flat=True))
+    assert enabled == {"crm", "oa"}
+    entry = OpsAuditEntry.objects.get(tenant=tenant_a, action="change_plan")
+    assert entry.details["to"] == "starter" and "inventory" in entry.details["modules_disabled"]
+    with schema_context(tenant_a.schema_name):
+        assert Customer.objects.filter(name="Kept by downgrade").exists()
+
+
+def test_detail_shows_subscription_and_stripe_events(ops, tenant_a):
+    from billing.models import Plan, StripeEvent, Subscription
+
+    Subscription.objects.create(tenant=tenant_a, plan=Plan.objects.get(code="business"), status="active", seats=4,
+                                stripe_customer_id="cus_ops", stripe_subscription_id="sub_ops")
+    StripeEvent.objects.create(event_id="evt_ops_1", type="invoice.paid", payload={}, tenant=tenant_a,
+                               stripe_created_at=timezone.now(), outcome="active")
+    Tenant.objects.filter(pk=tenant_a.pk).update(state=TenantState.ACTIVE, plan_code="business")
+    page = ops.get(f"/ops/tenants/{tenant_a.public_id}/")
+    assert b'data-subscription-status="active"' in page.content
+    assert b'data-stripe-event="evt_ops_1"' in page.content
+    from tenants.ops.selectors import plans_by_code, tenant_mrr
+
+    assert tenant_mrr(Tenant.objects.select_related("subscription__plan").get(pk=tenant_a.pk),
+                      plans_by_code()) == Decimal("116.00")

@@ -17,9 +17,11 @@ def test_admin_exports_own_workspace_through_the_api(tenant_a, admin_a, api_for,
 
 def test_non_admin_cannot_export(tenant_a, make_user, api_for, web_for):
     user = make_user(tenant_a)
+    before = TenantExport.objects.count()
     assert api_for(tenant_a, user).post("/api/v1/exports/").status_code == 403
     assert web_for(tenant_a, user).get("/settings/export/").status_code == 403
-    assert not TenantExport.objects.exists()
+    assert web_for(tenant_a, user).post("/settings/export/start/").status_code == 403
+    assert TenantExport.objects.count() == before
 
 
 def test_other_tenants_export_is_invisible(tenant_a, admin_a, tenant_b, admin_b, api_for, web_for,
