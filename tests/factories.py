@@ -100,3 +100,30 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     summary = factory.Sequence(lambda n: f"Called about offer {n}")
     happened_at = factory.LazyFunction(timezone.now)
     author = factory.LazyAttribute(lambda o: o.customer.owner)
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    """Pass ``customer`` (optionally ``opportunity``); owner and department
+    default to the customer's. Totals are whatever you pass (use the quote
+    services for computed totals)."""
+
+    class Meta:
+        model = "crm.Quote"
+
+    number = factory.Sequence(lambda n: f"QF-{n:06d}")
+    title = factory.Sequence(lambda n: f"Quote {n}")
+    owner = factory.LazyAttribute(lambda o: o.customer.owner)
+    department = factory.LazyAttribute(lambda o: o.owner.department)
+
+
+class QuoteLineFactory(factory.django.DjangoModelFactory):
+    """Pass ``quote``, ``product`` and ``position``."""
+
+    class Meta:
+        model = "crm.QuoteLine"
+
+    quantity = Decimal("1")
+    unit_price = Decimal("100.00")
+    net = Decimal("100.00")
+    tax = Decimal("0.00")
+    total = Decimal("100.00")

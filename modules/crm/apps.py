@@ -21,6 +21,7 @@ class CrmConfig(AppConfig):
                 nav=(
                     NavItem(_("Customers"), "crm:customer-list", "crm.customer.view"),
                     NavItem(_("Opportunities"), "crm:opportunity-list", "crm.opportunity.view"),
+                    NavItem(_("Quotes"), "crm:quote-list", "crm.quote.view"),
                     NavItem(_("Follow-ups"), "crm:followup-list", "crm.followup.view"),
                     NavItem(_("Reassign customers"), "crm:reassignment-list", "crm.customer.change"),
                 ),
@@ -29,11 +30,33 @@ class CrmConfig(AppConfig):
                     "contact": CRUD,
                     "opportunity": CRUD,
                     "followup": CRUD,
+                    "quote": ACTIONS,
                 },
             )
         )
+        self._register_quote_approval()
         from core.notifications.kinds import NotificationKind, kinds
 
         kinds.register(NotificationKind(
             "crm.follow_up", _("Follow-up reminders"), _("The next action of a follow-up on your customer is due."),
+        ))
+
+    @staticmethod
+    def _register_quote_approval():
+        from django.urls import reverse
+
+        from core.approvals.registry import DocumentType, document_types
+
+        from . import selectors
+        from .services import quotes
+
+        document_types.register(DocumentType(
+            key="crm.quote", model="crm.Quote", title=_("Quote"), module="crm",
+            queryset=lambda user: selectors.quote_list(user=user, permission="crm.quote.change"),
+            amount=lambda quote: (quote.total, quote.currency),
+            describe=lambda quote: f"{quote.number} {quote.title} ({quote.customer.name})",
+            url=lambda quote: reverse("crm:quote-detail", args=[quote.pk]),
+            on_submitted=quotes.quote_on_submitted, on_approved=quotes.quote_on_approved,
+            on_rejected=quotes.quote_on_rejected, on_returned=quotes.quote_on_returned,
+            on_withdrawn=quotes.quote_on_withdrawn,
         ))

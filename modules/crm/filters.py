@@ -1,6 +1,7 @@
 """CRM filters shared by the API and the pages."""
 
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -10,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from core.access import DEPARTMENT_TREE_IDS_SQL
 from core.org.models import Department
 
-from .models import Contact, Customer, FollowUp, Opportunity, OwnerChange
+from core.catalog.models import Product
+
+from .models import Contact, Customer, FollowUp, Opportunity, OwnerChange, Quote, QuoteLine
+from .models.quotes import QuoteState
 from .models.opportunities import CLOSED_STAGES
 
 
@@ -124,3 +128,44 @@ class OwnerChangeFilterSet(django_filters.FilterSet):
     class Meta:
         model = OwnerChange
         fields = ["customer", "opportunity"]
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "enum": QuoteState.values}})
+class QuoteStateFilter(django_filters.MultipleChoiceFilter):
+    """Documented as an inline enum: "state" choice sets of other apps would
+    otherwise collide in the schema's enum names."""
+
+
+class QuoteFilterSet(django_filters.FilterSet):
+    """Also the search for a historical quote to copy: by customer (name or
+    id) and by product (id, or SKU/name in ``q``)."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"),
+                                  help_text=_("Number, title, customer name, product SKU or name"))
+    state = QuoteStateFilter(choices=QuoteState.choices, label=_("State"))
+    customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all(), label=_("Customer"),
+                                                widget=forms.HiddenInput)
+    opportunity = django_filters.ModelChoiceFilter(queryset=Opportunity.objects.all(), label=_("Opportunity"),
+                                                   widget=forms.HiddenInput)
+    product = django_filters.ModelChoiceFilter(queryset=Product.objects.all(), field_name="lines__product",
+                                               distinct=True, label=_("Product"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only mine"))
+
+    class Meta:
+        model = Quote
+        fields = ["q", "state", "customer", "opportunity", "product", "mine"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        lines = QuoteLine.objects.filter(Q(product__sku__icontains=value) | Q(product__name__icontains=value)
+                                         | Q(description__icontains=value)).values("quote_id")
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)
+                               | Q(customer__name__icontains=value) | Q(pk__in=lines))
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None:
+            return queryset
+        return queryset.filter(owner=user) if value else queryset.exclude(owner=user)

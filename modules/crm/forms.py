@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.catalog.models import Product
 from core.org.models import Department
 
 from .models import Customer, FollowUp, Opportunity
@@ -105,3 +106,80 @@ class ReassignmentForm(forms.Form):
         self.fields["customers"].queryset = customers
         self.fields["from_owner"].queryset = get_user_model().objects.all()
         self.fields["to_owner"].queryset = _users()
+
+
+# ------------------------------------------------------------------ quotes
+
+PERCENT_HELP = _("Percent, e.g. 5 for 5 %.")
+
+
+class QuoteForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False,
+                            help_text=_("Defaults to the opportunity's project."))
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False,
+                               help_text=_("Defaults to the opportunity's currency, else CNY."))
+    valid_until = forms.DateField(label=_("Valid until"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class QuoteLineForm(forms.Form):
+    """One line; percentages on the page, fractions in the services."""
+
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), required=False)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=3, required=False)
+    unit_price = forms.DecimalField(label=_("Unit price"), max_digits=14, decimal_places=2, required=False,
+                                    help_text=_("Empty: the product's list price."))
+    discount = forms.DecimalField(label=_("Discount (%)"), max_digits=6, decimal_places=2, min_value=0,
+                                  max_value=100, required=False, help_text=PERCENT_HELP)
+    tax_rate = forms.DecimalField(label=_("Tax (%)"), max_digits=6, decimal_places=2, min_value=0, max_value=100,
+                                  required=False, help_text=PERCENT_HELP)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("product") is None:
+            if any(data.get(k) not in (None, "") for k in ("description", "quantity", "unit_price")):
+                self.add_error("product", _("Choose a product."))
+            return data
+        if data.get("quantity") is None:
+            self.add_error("quantity", _("This field is required."))
+        return data
+
+    def as_line(self) -> dict | None:
+        data = self.cleaned_data
+        if not data or data.get("product") is None:
+            return None
+        hundred = Decimal(100)
+        return {"product": data["product"], "description": data.get("description") or "",
+                "quantity": data["quantity"], "unit_price": data.get("unit_price"),
+                "discount": (data.get("discount") or Decimal(0)) / hundred,
+                "tax_rate": (data.get("tax_rate") or Decimal(0)) / hundred}
+
+    @staticmethod
+    def initial_for(line) -> dict:
+        hundred = Decimal(100)
+        return {"product": line.product_id, "description": line.description, "quantity": line.quantity,
+                "unit_price": line.unit_price, "discount": (line.discount * hundred).quantize(Decimal("0.01")),
+                "tax_rate": (line.tax_rate * hundred).quantize(Decimal("0.01"))}
+
+
+QuoteLineFormSet = forms.formset_factory(QuoteLineForm, extra=3, max_num=200, validate_max=True)
+
+
+class QuoteLostForm(forms.Form):
+    lost_reason = forms.CharField(label=_("Why was it lost?"), max_length=300)
+
+
+class QuoteCopyForm(forms.Form):
+    opportunity = forms.ModelChoiceField(label=_("For opportunity"), queryset=Opportunity.objects.none(),
+                                         required=False, help_text=_("Empty: the same customer, no opportunity."))
+
+    def __init__(self, *args, opportunities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if opportunities is not None:
+            self.fields["opportunity"].queryset = opportunities

@@ -4,11 +4,11 @@ see core/access.py), with what the pages and the API show joined or prefetched."
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from core.access import restrict
 
-from .models import Contact, Customer, FollowUp, Opportunity, OwnerChange, ReassignmentJob
+from .models import Contact, Customer, FollowUp, Opportunity, OwnerChange, Quote, QuoteLine, ReassignmentJob
 
 
 def customer_list(*, user, permission: str = "crm.customer.view") -> QuerySet[Customer]:
@@ -41,3 +41,16 @@ def owner_change_list(*, user, permission: str = "crm.customer.view") -> QuerySe
 def reassignment_list(*, user, permission: str = "crm.customer.change") -> QuerySet[ReassignmentJob]:
     """Bulk reassignments the caller started (all of them for admins / "all" scope)."""
     return restrict(ReassignmentJob.objects.select_related("by", "to_owner", "to_department"), user, permission)
+
+
+def quote_list(*, user, permission: str = "crm.quote.view") -> QuerySet[Quote]:
+    """Quotes the caller may see (own / team / department per their scope), with
+    customer, opportunity and owner joined (lines are not loaded)."""
+    return restrict(Quote.objects.select_related("customer", "opportunity", "owner", "department", "copied_from"),
+                    user, permission)
+
+
+def quote_with_lines(*, user, permission: str = "crm.quote.view") -> QuerySet[Quote]:
+    """:func:`quote_list` with the lines (and their products) prefetched in order."""
+    return quote_list(user=user, permission=permission).prefetch_related(
+        Prefetch("lines", queryset=QuoteLine.objects.select_related("product").order_by("position")))

@@ -29,7 +29,7 @@ from core.approvals.registry import DocumentType, document_types
 from core.audit.models import AuditEntry
 from core.audit.services import audit_record
 from core.catalog.models import Product
-from core.org.models import DataScope
+from core.org.models import DataScope, Role
 from tests.factories import DepartmentFactory, ProductFactory, RoleFactory
 
 DOC = "test.product_price"
@@ -81,7 +81,9 @@ def people(tenant_a, admin_a, make_user, doc_type):
         sales = DepartmentFactory(name="Sales")
         director_role = RoleFactory(name="Sales director", permissions=["core.product.view"],
                                     data_scope=DataScope.ALL)
-        finance_role = RoleFactory(name="Finance", permissions=["core.product.view"], data_scope=DataScope.ALL)
+        # The OA module's default flows seed a "Finance" role in every workspace: reuse it.
+        finance_role, _created = Role.objects.update_or_create(
+            name="Finance", defaults={"permissions": ["core.product.view"], "data_scope": DataScope.ALL})
         rep_role = RoleFactory(name="Rep", permissions=["core.product.view", "core.product.change"],
                                data_scope=DataScope.OWN)
     director = make_user(tenant_a, roles=[director_role], department=sales, full_name="Dora Director",

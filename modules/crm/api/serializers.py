@@ -4,8 +4,11 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.catalog.models import Product
 from core.org.models import Department
-from modules.crm.models import Contact, Customer, FollowUp, Opportunity, OwnerChange, ReassignmentJob
+from modules.crm.models import (
+    Contact, Customer, FollowUp, Opportunity, OwnerChange, Quote, ReassignmentJob,
+)
 
 User = get_user_model()
 
@@ -202,3 +205,79 @@ class ReassignmentSerializer(serializers.ModelSerializer):
         fields = ["id", "customers", "from_owner", "to_owner", "to_owner_name", "to_department", "reason", "by",
                   "by_name", "status", "total", "done", "percent", "failed", "created_at", "finished_at"]
         read_only_fields = ["id", "by", "status", "total", "done", "created_at", "finished_at"]
+
+
+# ------------------------------------------------------------------ quotes
+
+
+def _quotes(user):
+    from modules.crm.selectors import quote_list
+
+    return quote_list(user=user)
+
+
+class QuoteLineSerializer(serializers.Serializer):
+    """A line as sent (product, quantity, price, discount, tax) and as read
+    (with its rounded net, tax and total)."""
+
+    id = serializers.UUIDField(read_only=True)
+    position = serializers.IntegerField(read_only=True)
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    product_sku = serializers.CharField(source="product.sku", read_only=True)
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                        help_text="Defaults to the product's name.")
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, required=False,
+                                          help_text="Defaults to the product's list price.")
+    discount = serializers.DecimalField(max_digits=5, decimal_places=4, required=False,
+                                        help_text="A fraction: 0.1 is 10 % off.")
+    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=4, required=False,
+                                        help_text="A fraction: 0.13 is 13 % VAT.")
+    net = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    tax = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+
+class QuoteSerializer(FixedAfterCreate, serializers.ModelSerializer):
+    """Lines are replaced as a whole when ``lines`` is sent."""
+
+    fixed_fields = ("customer", "opportunity")
+    customer = ScopedRelatedField(selector=_customers, queryset=Customer.objects.none(), required=False,
+                                  help_text="Taken from the opportunity when one is given.")
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    opportunity = ScopedRelatedField(selector=_opportunities, queryset=Opportunity.objects.none(), required=False,
+                                     allow_null=True)
+    opportunity_project = serializers.CharField(source="opportunity.project", read_only=True, allow_null=True)
+    title = serializers.CharField(max_length=200, required=False, help_text="Defaults to the opportunity's project.")
+    currency = serializers.CharField(max_length=3, required=False,
+                                     help_text="Defaults to the opportunity's currency, else CNY.")
+    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    copied_from_number = serializers.CharField(source="copied_from.number", read_only=True, allow_null=True)
+    state = inline_choice(Quote.State.choices, read_only=True)
+    lines = QuoteLineSerializer(many=True, required=False)
+
+    class Meta:
+        model = Quote
+        fields = ["id", "number", "customer", "customer_name", "opportunity", "opportunity_project", "title",
+                  "currency", "valid_until", "notes", "state", "lines", "subtotal", "tax_total", "total",
+                  "lost_reason", "closed_at", "copied_from", "copied_from_number", "owner", "owner_name",
+                  "department", "created_at", "updated_at"]
+        read_only_fields = ["id", "number", "subtotal", "tax_total", "total", "lost_reason", "closed_at",
+                            "copied_from", "owner", "department", "created_at", "updated_at"]
+
+
+class QuoteCopySerializer(serializers.Serializer):
+    opportunity = ScopedRelatedField(selector=_opportunities, queryset=Opportunity.objects.none(), required=False,
+                                     allow_null=True, help_text="Quote this opportunity with the copied lines.")
+    customer = ScopedRelatedField(selector=_customers, queryset=Customer.objects.none(), required=False,
+                                  allow_null=True, help_text="Without an opportunity: the customer (default: the "
+                                                             "source quote's).")
+
+
+class QuoteLostSerializer(serializers.Serializer):
+    lost_reason = serializers.CharField(max_length=300)
+
+
+class QuoteCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

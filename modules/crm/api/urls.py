@@ -3,7 +3,8 @@
 from rest_framework.routers import SimpleRouter
 
 from .views import (
-    ContactViewSet, CustomerViewSet, FollowUpViewSet, OpportunityViewSet, OwnerChangeViewSet, ReassignmentViewSet,
+    ContactViewSet, CustomerViewSet, FollowUpViewSet, OpportunityViewSet, OwnerChangeViewSet, QuoteViewSet,
+    ReassignmentViewSet,
 )
 
 router = SimpleRouter(trailing_slash=True)
@@ -12,6 +13,7 @@ router.register("contacts", ContactViewSet, basename="contact")
 router.register("opportunities", OpportunityViewSet, basename="opportunity")
 router.register("follow-ups", FollowUpViewSet, basename="followup")
 router.register("owner-changes", OwnerChangeViewSet, basename="ownerchange")
+router.register("quotes", QuoteViewSet, basename="quote")
 router.register("reassignments", ReassignmentViewSet, basename="reassignment")
 
 urlpatterns = router.urls

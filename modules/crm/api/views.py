@@ -13,11 +13,13 @@ from core.csvexport import CSVRenderer, csv_response
 from modules.crm import selectors, services
 from modules.crm.filters import (
     ContactFilterSet, CustomerFilterSet, FollowUpFilterSet, OpportunityFilterSet, OwnerChangeFilterSet,
+    QuoteFilterSet,
 )
-from modules.crm.models import Contact, Customer, FollowUp, Opportunity, OwnerChange, ReassignmentJob
+from modules.crm.models import Contact, Customer, FollowUp, Opportunity, OwnerChange, Quote, ReassignmentJob
 
 from .serializers import (
     ContactSerializer, CustomerSerializer, FollowUpSerializer, OpportunityReassignSerializer, OpportunitySerializer, OwnerChangeSerializer,
+    QuoteCommentSerializer, QuoteCopySerializer, QuoteLostSerializer, QuoteSerializer,
     ReassignmentSerializer, ReassignSerializer, StageSerializer,
 )
 
@@ -224,3 +226,80 @@ class ReassignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
             kwargs["to_department"] = data["to_department"]
         job = services.reassignment_start(by=request.user, **kwargs)
         return Response(self.get_serializer(self.get_queryset().get(pk=job.pk)).data, status=202)
+
+
+class QuoteViewSet(_CrudViewSet):
+    """Quotes in the caller's data scope. Create from an opportunity (its
+    customer, project and currency are carried over) or for a customer; lines
+    are replaced as a whole when sent. Totals are computed per line to the cent
+    (ROUND_HALF_UP). ``submit`` sends the quote through the "crm.quote" approval
+    flow; an approved quote is marked ``won`` (its opportunity too) or ``lost``."""
+
+    serializer_class = QuoteSerializer
+    permission_object = "crm.quote"
+    queryset = Quote.objects.none()
+    filterset_class = QuoteFilterSet
+    ordering_fields = ["created_at", "total", "number"]
+
+    def get_queryset(self):
+        return selectors.quote_with_lines(user=self.request.user)
+
+    def _answer(self, quote, status=200):
+        fresh = selectors.quote_with_lines(user=self.request.user).get(pk=quote.pk)
+        return Response(QuoteSerializer(fresh, context=self.get_serializer_context()).data, status=status)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._fresh(services.quote_create(by=self.request.user, **serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._fresh(services.quote_update(
+            quote=serializer.instance, by=self.request.user, **serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.quote_delete(quote=instance, by=self.request.user)
+
+    @extend_schema(request=QuoteCopySerializer, responses={201: QuoteSerializer})
+    @action(detail=True, methods=["post"], required_action="add")
+    def copy(self, request, pk=None):
+        """A new draft with this quote's lines, for an opportunity or a customer."""
+        source = self.get_object()
+        serializer = QuoteCopySerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if v is not None}
+        return self._answer(services.quote_copy(source=source, by=request.user, **data), status=201)
+
+    @extend_schema(request=QuoteCommentSerializer, responses={200: QuoteSerializer})
+    @action(detail=True, methods=["post"], required_action="change")
+    def submit(self, request, pk=None):
+        """Submit for approval (a draft, returned or rejected quote with lines)."""
+        quote = self.get_object()
+        serializer = QuoteCommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.quote_submit(quote=quote, by=request.user, **serializer.validated_data)
+        return self._answer(quote)
+
+    @extend_schema(request=QuoteCommentSerializer, responses={200: QuoteSerializer})
+    @action(detail=True, methods=["post"], required_action="change")
+    def withdraw(self, request, pk=None):
+        """Withdraw the pending (or returned) approval request; the quote is a draft again."""
+        quote = self.get_object()
+        serializer = QuoteCommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.quote_withdraw(quote=quote, by=request.user, **serializer.validated_data)
+        return self._answer(quote)
+
+    @extend_schema(request=None, responses={200: QuoteSerializer})
+    @action(detail=True, methods=["post"], required_action="change")
+    def won(self, request, pk=None):
+        """Mark an approved quote won: its open opportunity becomes won."""
+        return self._answer(services.quote_mark_won(quote=self.get_object(), by=request.user))
+
+    @extend_schema(request=QuoteLostSerializer, responses={200: QuoteSerializer})
+    @action(detail=True, methods=["post"], required_action="change")
+    def lost(self, request, pk=None):
+        """Mark an approved quote lost, with a reason (its open opportunity is lost too)."""
+        quote = self.get_object()
+        serializer = QuoteLostSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(services.quote_mark_lost(quote=quote, by=request.user,
+                                                     reason=serializer.validated_data["lost_reason"]))

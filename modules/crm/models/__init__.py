@@ -4,5 +4,7 @@ from .customers import Contact, Customer
 from .opportunities import (
     CrmSettings, FollowUp, Opportunity, OwnerChange, ReassignmentJob,
 )
+from .quotes import Quote, QuoteLine
 
-__all__ = ["Contact", "CrmSettings", "Customer", "FollowUp", "Opportunity", "OwnerChange", "ReassignmentJob"]
+__all__ = ["Contact", "CrmSettings", "Customer", "FollowUp", "Opportunity", "OwnerChange", "Quote", "QuoteLine",
+           "ReassignmentJob"]

@@ -8,3 +8,7 @@ from .opportunities import (  # noqa: F401
     contact_create, follow_up_create, follow_up_list, opportunity_create, opportunity_detail, opportunity_edit,
     opportunity_list, reassignment_detail, reassignment_list,
 )
+from .quotes import (  # noqa: F401
+    quote_copy, quote_create, quote_delete, quote_detail, quote_edit, quote_list, quote_lost, quote_print,
+    quote_submit, quote_withdraw, quote_won,
+)

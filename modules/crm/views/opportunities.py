@@ -43,7 +43,10 @@ def opportunity_detail(request, pk):
         if access.can("crm.contact.view") else None,
         "owner_changes": selectors.owner_change_list(user=user).filter(opportunity=opportunity)
         if access.can("crm.customer.view") else None,
+        "quotes": selectors.quote_list(user=user).filter(opportunity=opportunity)
+        if access.can("crm.quote.view") else None,
         "can_change": access.can("crm.opportunity.change"), "can_add_follow_up": access.can("crm.followup.add"),
+        "can_add_quote": access.can("crm.quote.add") and opportunity.is_open,
     })
 
 
