@@ -5,8 +5,10 @@ columns and row count. Built table by table, recording progress."""
 from __future__ import annotations
 
 import io
+import logging
 import json
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +20,8 @@ from psycopg2 import sql
 from core.errors import DomainError, ErrorCode
 
 from .models import Tenant, TenantExport, TenantKind
+
+logger = logging.getLogger(__name__)
 
 
 def export_create(*, tenant: Tenant, requested_by: str) -> TenantExport:
@@ -34,15 +38,30 @@ def export_create(*, tenant: Tenant, requested_by: str) -> TenantExport:
 
 
 def export_request(*, tenant: Tenant, requested_by: str) -> TenantExport:
-    """Create (or return the running) export and queue its build after commit."""
+    """Create (or return the running) export and queue its build after commit.
+    The row is the outbox: if the broker is down, the periodic sweep
+    (tasks.build_queued_exports) starts it later."""
     from django.db import transaction
-
-    from .tasks import build_tenant_export
 
     export = export_create(tenant=tenant, requested_by=requested_by)
     if export.status == TenantExport.Status.QUEUED:
-        transaction.on_commit(lambda: build_tenant_export.delay(str(export.pk)))
+        transaction.on_commit(lambda: _queue_build(export.pk))
     return export
+
+
+def _queue_build(export_id) -> None:
+    from .tasks import build_tenant_export
+
+    try:
+        build_tenant_export.delay(str(export_id))
+    except Exception:  # noqa: BLE001 - the sweep picks it up once the broker is back
+        logger.warning("Could not queue export %s; the periodic sweep will build it.", export_id, exc_info=True)
+
+
+def queued_exports(older_than_seconds: int = 120):
+    """Exports still waiting for a worker (their queue message was lost)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return TenantExport.objects.filter(status=TenantExport.Status.QUEUED, created_at__lt=cutoff)
 
 
 def _tables(schema: str) -> list[str]:

@@ -27,3 +27,15 @@ def delete_due_tenants() -> list[str]:
         tenant_delete_now(tenant=tenant)
         deleted.append(tenant.subdomain)
     return deleted
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def build_queued_exports() -> int:
+    """Beat: build exports whose queue message never reached a worker."""
+    from .export import build_export, queued_exports
+
+    built = 0
+    for export in queued_exports():
+        build_export(export.pk)
+        built += 1
+    return built

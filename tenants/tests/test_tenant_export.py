@@ -34,3 +34,26 @@ def test_other_tenants_export_is_invisible(tenant_a, admin_a, tenant_b, admin_b,
     assert page.get("/settings/export/").status_code == 200
     download = page.get(f"/settings/export/{export_id}/download/")
     assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+
+
+def test_export_survives_a_broker_outage(tenant_a, admin_a, api_for, django_capture_on_commit_callbacks,
+                                         monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tenants import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.build_tenant_export, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_for(tenant_a, admin_a).post("/api/v1/exports/")
+    assert response.status_code == 202
+    export = TenantExport.objects.get(pk=response.json()["id"])
+    assert export.status == TenantExport.Status.QUEUED
+    TenantExport.objects.filter(pk=export.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    assert tasks.build_queued_exports.apply().get() == 1
+    export.refresh_from_db()
+    assert (export.status, export.progress) == (TenantExport.Status.DONE, 100)

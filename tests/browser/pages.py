@@ -42,7 +42,7 @@ def sign_in(page, server, subdomain: str, email: str, password: str) -> None:
     page.goto(f"{server.tenant_url(subdomain)}/accounts/login/")
     page.fill("#id_email", email)
     page.fill("#id_password", password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(f"{server.tenant_url(subdomain)}/")
 
 

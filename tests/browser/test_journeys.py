@@ -65,7 +65,7 @@ def signup_invite_and_member_journey(visitors, server, subdomain):
     admin.get_by_role("link", name="Customers", exact=True).click()
     admin.get_by_role("link", name="New customer").click()
     admin.fill("#id_name", "Admin Account Ltd")
-    admin.get_by_role("button", name="Save").click()
+    admin.get_by_role("button", name="Save", exact=True).click()
     expect(admin.get_by_role("status")).to_have_text("Customer Admin Account Ltd created.")
     admin_customer_url = admin.url
     assert re.fullmatch(rf"{re.escape(base)}/crm/customers/[0-9a-f-]{{36}}/", admin_customer_url)
@@ -75,7 +75,7 @@ def signup_invite_and_member_journey(visitors, server, subdomain):
     admin.get_by_role("link", name="Invite someone").click()
     admin.fill("#id_email", f"rita@{subdomain}.test")
     admin.fill("#id_full_name", "Rita Rep")
-    admin.get_by_label("Sales rep").check()
+    admin.get_by_label("Sales rep", exact=True).check()
     admin.get_by_role("button", name="Send invitation").click()
     admin.wait_for_url(f"{base}/settings/users/")
     expect(admin.get_by_role("status")).to_have_text(f"Invitation sent to rita@{subdomain}.test.")
@@ -108,7 +108,7 @@ def signup_invite_and_member_journey(visitors, server, subdomain):
     assert rep.goto(admin_customer_url).status == 404
     rep.goto(f"{base}/crm/customers/new/")
     rep.fill("#id_name", "Rita Prospect")
-    rep.get_by_role("button", name="Save").click()
+    rep.get_by_role("button", name="Save", exact=True).click()
     expect(rep.get_by_role("status")).to_have_text("Customer Rita Prospect created.")
     rep.goto(f"{base}/crm/customers/")
     assert rep.locator("[data-testid=customer-table] tbody tr td:first-child").all_inner_texts() == ["Rita Prospect"]
@@ -184,7 +184,7 @@ def test_language_switches_to_simplified_chinese_and_back(weft_server, browse):
 
     seen = browse(language_journey, weft_server, workspace)
 
-    assert {"工作台", "往来单位", "系统管理"} & set(seen["zh"]) == {"工作台", "往来单位"}
+    assert {"工作台", "往来单位"} <= set(seen["zh"])
     assert {"Workbench", "Customers"} <= set(seen["en"])
     assert not set(seen["zh"]) & {"Workbench", "Customers"}
     assert (seen["violations"], seen["page_errors"]) == ([], [])

@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 import re
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+
+from tests.browser.live import http
 
 from .infra import wait_until
 
@@ -28,10 +31,6 @@ def sign_in_with_password(install, workspace) -> int:
     assert status == 200
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
     csrf_cookie = next(v.split(";")[0] for v in headers.get_all("Set-Cookie") if v.startswith("csrftoken="))
-    from urllib.parse import urlencode
-
-    from tests.browser.live import http
-
     status, _headers, _body = http(
         "POST", f"http://127.0.0.1:{install.web_port}/accounts/login/", host=workspace["host"],
         headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": csrf_cookie},
@@ -75,6 +74,7 @@ def test_with_redis_stopped_pages_and_api_serve_and_the_pool_refill_happens_once
         assert page(install, "/", latecomer)[0] == 200
         assert install.spares() == 1
         assert "Could not queue a spare pool refill" in install.web.log()
+        assert "Redis unreachable" in install.web.log()  # core/cache.py said so, once
     finally:
         install.redis.start()
 
@@ -130,7 +130,7 @@ def test_a_worker_killed_mid_task_runs_it_again_and_its_effect_happens_once(inst
     doomed = install.start_worker("doomed", WEFT_SPARE_POOL_SIZE=str(size))
     wait_until(lambda: "ready." in doomed.log(), 60, "worker ready")
 
-    install.manage("shell", "-c", "from core.celery import app; print(app.send_task('tenants.tasks.refill_spare_pool').id)")
+    install.manage("shell", "-c", "from core.celery import app; app.send_task('tenants.tasks.refill_spare_pool')")
     wait_until(lambda: install.spares() >= 3, 60, "the refill started", interval=0.02, logs=[doomed])
     doomed.kill()  # SIGKILL, mid-task
     at_kill = install.spares()
@@ -149,6 +149,7 @@ def test_a_worker_killed_mid_task_runs_it_again_and_its_effect_happens_once(inst
     assert int(made) == size - at_kill
     # No half-made clone: every t_ schema belongs to a tenant row and vice versa.
     schemas = {row[0] for row in install.pg.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'")}
-    tenants = {row[0] for row in install.pg.query("SELECT schema_name FROM tenants_tenant WHERE schema_name <> 'public'")}
+    tenants = {row[0] for row in install.pg.query(
+        "SELECT schema_name FROM tenants_tenant WHERE schema_name <> 'public'")}
     assert schemas == tenants
     rescuer.stop()

@@ -14,6 +14,8 @@ from core.approvals.services import step_label
 from core.org.models import Role
 
 User = get_user_model()
+# Names of optional people or things: a string, or null when there is none.
+NULLABLE_STR = serializers.CharField(allow_null=True)
 
 
 def _name(user) -> str | None:
@@ -25,7 +27,7 @@ class FlowStepSerializer(serializers.ModelSerializer):
     assignee_type = serializers.ChoiceField(choices=AssigneeType.choices)
     role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all(), allow_null=True, required=False,
                                               help_text="For assignee_type \"role\".")
-    role_name = serializers.CharField(source="role.name", read_only=True, default=None)
+    role_name = serializers.CharField(source="role.name", read_only=True, allow_null=True)
     manager_level = serializers.IntegerField(allow_null=True, required=False,
                                              help_text="For assignee_type \"manager\": 1 = direct manager.")
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False,
@@ -41,7 +43,7 @@ class FlowStepSerializer(serializers.ModelSerializer):
                   "user_name", "min_amount", "currency"]
         read_only_fields = ["position"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STR)
     def get_user_name(self, step) -> str | None:
         return _name(step.user)
 
@@ -49,7 +51,7 @@ class FlowStepSerializer(serializers.ModelSerializer):
 class FlowSerializer(serializers.ModelSerializer):
     document_type = serializers.CharField(max_length=64, help_text="A key from /api/v1/approvals/document-types/.")
     document_type_title = serializers.SerializerMethodField()
-    version = serializers.IntegerField(source="current_version.number", read_only=True, default=None)
+    version = serializers.IntegerField(source="current_version.number", read_only=True, allow_null=True)
     steps = FlowStepSerializer(many=True, source="current_version.steps",
                                help_text="Ordered steps. Changing them creates a new version.")
 
@@ -79,7 +81,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         model = Assignment
         fields = ["id", "user", "user_name", "state", "acted_by", "acted_by_name", "acted_at", "comment"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STR)
     def get_acted_by_name(self, assignment) -> str | None:
         return _name(assignment.acted_by)
 
@@ -109,15 +111,15 @@ class DecisionSerializer(serializers.ModelSerializer):
         fields = ["id", "seq", "round", "action", "action_label", "step_name", "actor", "actor_name", "on_behalf_of",
                   "on_behalf_of_name", "target", "target_name", "comment", "at"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STR)
     def get_actor_name(self, decision) -> str | None:
         return _name(decision.actor)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STR)
     def get_on_behalf_of_name(self, decision) -> str | None:
         return _name(decision.on_behalf_of)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STR)
     def get_target_name(self, decision) -> str | None:
         return _name(decision.target)
 
@@ -140,7 +142,7 @@ class RequestSerializer(serializers.ModelSerializer):
         doc_type = document_types.get(request.document_type)
         return str(doc_type.title) if doc_type else request.document_type
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STR)
     def get_current_step_name(self, request) -> str | None:
         return step_label(request.current_step) if request.current_step_id else None
 
@@ -162,7 +164,7 @@ class RequestDetailSerializer(RequestSerializer):
 
         return actions_for(request, self.context["request"].user)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STR)
     def get_document_url(self, request) -> str | None:
         doc_type = document_types.get(request.document_type)
         if doc_type is None or doc_type.url is None or request.document is None:
