@@ -292,6 +292,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("WEFT_CELERY_EAGER", default=False)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("WEFT_CELERY_VISIBILITY", default=3600)}
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-pool": {"task": "tenants.tasks.refill_spare_pool", "schedule": 60.0},
+    "build-queued-exports": {"task": "tenants.tasks.build_queued_exports", "schedule": 300.0},
     "delete-due-tenants": {"task": "tenants.tasks.delete_due_tenants", "schedule": 3600.0},
     "purge-expired-tokens": {"task": "core.users.tasks.purge_expired_tokens_everywhere", "schedule": 3600.0},
     "deliver-due-reminders": {"task": "core.notifications.tasks.deliver_due_reminders_everywhere", "schedule": 60.0},
