@@ -223,7 +223,8 @@ def subscription_apply_status(*, sub: Subscription, tenant: Tenant, status: str,
     """Record a subscription status and move the tenant's state with it:
     trialing/active -> usable, past_due -> grace period then read-only,
     canceled/unpaid/paused/expired -> suspended. A tenant scheduled for
-    deletion stays so (ops decided). The caller holds the row lock and saves ``sub``."""
+    deletion stays so, and so does one that Weft ops suspended (ops decided;
+    only ops reactivate it). The caller holds the row lock and saves ``sub``."""
     sub.status = status
     if status == SubscriptionStatus.PAST_DUE:
         sub.past_due_since = sub.past_due_since or at
@@ -231,6 +232,8 @@ def subscription_apply_status(*, sub: Subscription, tenant: Tenant, status: str,
         sub.past_due_since = None
     target = TENANT_STATE_FOR.get(status)
     if target is None or tenant.state == TenantState.SCHEDULED_FOR_DELETION:
+        return
+    if tenant.state == TenantState.SUSPENDED and suspended_by_ops(tenant):
         return
     grace = sub.past_due_since + timedelta(days=settings.GRACE_PERIOD_DAYS) if target == TenantState.PAST_DUE else None
     if tenant.grace_ends_at != grace:
@@ -241,6 +244,15 @@ def subscription_apply_status(*, sub: Subscription, tenant: Tenant, status: str,
         before = tenant.state
         tenant_set_state(tenant=tenant, state=target)
         _audit(tenant, sub, message=f"workspace {before} -> {target} ({source})", changes={"state": [before, target]})
+
+
+def suspended_by_ops(tenant: Tenant) -> bool:
+    """Whether the latest ops decision on this workspace was a suspension."""
+    from tenants.models import OpsAuditEntry
+
+    last = (OpsAuditEntry.objects.filter(tenant_id=tenant.pk, action__in=["suspend", "reactivate"])
+            .order_by("-at").values_list("action", flat=True).first())
+    return last == "suspend"
 
 
 def seats_sync_later(tenant: Tenant | None = None) -> None:

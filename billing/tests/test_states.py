@@ -170,3 +170,13 @@ def test_offline_installs_keep_their_trial(stripe_off, tenant_a):
     Tenant.objects.filter(pk=tenant_a.pk).update(trial_ends_at=timezone.now() - timedelta(days=30))
     assert expire_trials.apply().get() == []
     assert tenant_row(tenant_a).state == "trialing"
+
+
+def test_payment_does_not_lift_a_suspension_by_ops(stripe_on, live_a, tenant_a, deliver):
+    from tenants import lifecycle
+
+    lifecycle.tenant_suspend(tenant=tenant_a, by=None, reason="abuse report 17")
+    deliver(event("invoice.paid", invoice_object(), created=NOW))
+    assert tenant_row(tenant_a).state == TenantState.SUSPENDED
+    lifecycle.tenant_reactivate(tenant=tenant_a, by=None, reason="abuse report closed")
+    assert tenant_row(tenant_a).state in (TenantState.ACTIVE, TenantState.TRIALING)
