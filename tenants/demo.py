@@ -115,3 +115,7 @@ def _fill(rng: random.Random, fake: Faker, customer_count: int) -> None:
             credit_limit=Decimal(rng.choice([0, 50000, 100000, 200000, 500000])),
         ))
     Customer.objects.bulk_create(customers)
+
+    from modules.oa.demo import seed_oa
+
+    seed_oa(connection.tenant)

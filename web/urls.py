@@ -13,5 +13,6 @@ urlpatterns = [
     path("notifications/", include("core.notifications.urls")),
     path("billing/", include("billing.urls")),
     path("crm/", include("modules.crm.urls")),
+    path("oa/", include("modules.oa.urls")),
     path("", views.home, name="home"),
 ]

@@ -39,4 +39,9 @@ def home(request):
         "admin_links": admin_pages_for(access),
         "modules_url": url_or_none("settings-modules") if access.is_admin else None,
     }
+    if "oa" in request.tenant.enabled_module_keys():
+        # With OA on, the landing page is the OA workbench (above the module overview).
+        from modules.oa.views import workbench_context
+
+        context.update(workbench_context(request), show_workbench=True)
     return render(request, "web/home.html", context)

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import ModuleSpec, registry
+from core.modules import ModuleSpec, NavItem, registry
+
+CRUD = ("view", "add", "change", "delete")
 
 
 class OaConfig(AppConfig):
@@ -16,7 +18,36 @@ class OaConfig(AppConfig):
                 name=_("OA"),
                 description=_("Workbench, calendar, messages, announcements and documents."),
                 dependencies=(),
-                nav=(),
-                objects={},
+                nav=(
+                    NavItem(_("Calendar"), "oa:calendar", "oa.event.view"),
+                    NavItem(_("Work logs"), "oa:worklog-list", "oa.worklog.view"),
+                    NavItem(_("Messages"), "oa:message-inbox", "oa.message.view"),
+                    NavItem(_("Announcements"), "oa:announcement-list", "oa.announcement.view"),
+                    NavItem(_("Meetings"), "oa:meeting-list", "oa.meeting.view"),
+                    NavItem(_("Leave requests"), "oa:leave-list", "oa.leave_request.view"),
+                    NavItem(_("Expense claims"), "oa:expense-list", "oa.expense_claim.view"),
+                ),
+                objects={
+                    "event": CRUD,
+                    "worklog": CRUD,
+                    "message": ("view", "add"),
+                    "announcement": CRUD,
+                    "meeting": CRUD,
+                    "leave_request": CRUD,
+                    "expense_claim": CRUD,
+                },
             )
         )
+        from core.notifications.kinds import NotificationKind, kinds
+
+        kinds.register(NotificationKind("oa.message", _("Internal messages"), _("A colleague sent you a message.")))
+        kinds.register(NotificationKind("oa.announcement", _("Announcements"),
+                                        _("A new announcement, news item or policy for you."), email_default=False))
+        kinds.register(NotificationKind("oa.meeting", _("Meeting invitations"),
+                                        _("You are invited to a meeting, or a meeting changed.")))
+        kinds.register(NotificationKind("oa.meeting_reminder", _("Meeting reminders"),
+                                        _("A meeting you attend starts soon.")))
+
+        from .services.requests import register_document_types
+
+        register_document_types()

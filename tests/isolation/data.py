@@ -39,6 +39,7 @@ def plant(tenant, admin) -> dict:
         ids = [str(o.pk) for o in (department, role, user, token, category, product, customer, entry)]
         ids += _plant_approvals_and_notifications(tag, admin, user, role, product)
         ids += _plant_crm(tag, admin, user, customer)
+        ids += _plant_oa(tag, admin, user, department)
     _plant_billing(tenant, tag)
     return {"ids": ids, "markers": [tag]}
 
@@ -125,4 +126,46 @@ def _plant_crm(tag, admin, user, customer) -> list[str]:
     change = OwnerChange.objects.create(customer=customer, opportunity=opportunity, from_owner=admin, to_owner=user,
                                         by=admin, reason=f"{tag} owner change", job=job)
     CrmSettings.objects.get_or_create(key="default")
-    return [str(o.pk) for o in (contact, opportunity, follow_up, job, change)]
+    from core.catalog.models import Product
+    from modules.crm.models import Quote, QuoteLine
+
+    quote = Quote.objects.create(number=f"Q-{tag}"[:32], customer=customer, opportunity=opportunity,
+                                 title=f"{tag} quote", owner=user, department=user.department,
+                                 subtotal=Decimal("10.00"), total=Decimal("10.00"))
+    quote_line = QuoteLine.objects.create(quote=quote, position=1, product=Product.objects.get(sku=f"{tag}-sku"),
+                                          description=f"{tag} quote line", quantity=Decimal("1"),
+                                          unit_price=Decimal("10.00"), net=Decimal("10.00"), tax=Decimal("0"),
+                                          total=Decimal("10.00"))
+    return [str(o.pk) for o in (contact, opportunity, follow_up, job, change, quote, quote_line)]
+
+
+def _plant_oa(tag, admin, user, department) -> list[str]:
+    """One row of each OA model (leave, expense, work log, event, message,
+    announcement, meeting and their recipient/receipt/invitation rows)."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from modules.oa.models import (
+        Announcement, AnnouncementReceipt, Event, ExpenseClaim, LeaveRequest, Meeting, MeetingInvitation, Message,
+        MessageRecipient, WorkLog,
+    )
+
+    now = timezone.now()
+    leave = LeaveRequest.objects.create(requester=user, department=department, starts_on=date(2026, 3, 2),
+                                        ends_on=date(2026, 3, 2), days=Decimal("1.0"), reason=f"{tag} leave")
+    claim = ExpenseClaim.objects.create(claimant=user, department=department, title=f"{tag} expense",
+                                        amount=Decimal("10.00"), spent_on=date(2026, 3, 1))
+    log = WorkLog.objects.create(author=user, department=department, day=date(2026, 3, 2), summary=f"{tag} log")
+    event = Event.objects.create(owner=admin, title=f"{tag} event", starts_at=now, ends_at=now)
+    message = Message.objects.create(sender=admin, subject=f"{tag} message", body=f"{tag} body", sent_at=now)
+    message.departments.add(department)
+    recipient = MessageRecipient.objects.create(message=message, user=user)
+    announcement = Announcement.objects.create(title=f"{tag} announcement", body=f"{tag} text", author=admin,
+                                               published_at=now)
+    receipt = AnnouncementReceipt.objects.create(announcement=announcement, user=admin)
+    meeting = Meeting.objects.create(organiser=admin, title=f"{tag} meeting", starts_at=now + timedelta(days=1),
+                                     ends_at=now + timedelta(days=1, hours=1), agenda=f"{tag} agenda")
+    invitation = MeetingInvitation.objects.create(meeting=meeting, user=user)
+    return [str(o.pk) for o in (leave, claim, log, event, message, recipient, announcement, receipt, meeting,
+                                invitation)]

@@ -132,7 +132,8 @@ def test_delete_an_unused_flow_removes_its_versions(tenant_a, people, flow):
     with in_schema(tenant_a):
         services.flow_update(flow=flow, by=people.admin, steps=standard_steps(people)[:1])
         services.flow_delete(flow=flow, by=people.admin)
-        assert (FlowDefinition.objects.count(), FlowVersion.objects.count(), FlowStep.objects.count()) == (0, 0, 0)
+        assert (FlowDefinition.objects.filter(pk=flow.pk).count(), FlowVersion.objects.filter(flow_id=flow.pk).count(),
+                FlowStep.objects.filter(version__flow_id=flow.pk).count()) == (0, 0, 0)
         assert AuditEntry.objects.filter(object_id=str(flow.pk), action="delete").count() == 1
 
 

@@ -1,0 +1,91 @@
+"""Forms of the OA pages (formats only; the services hold the rules)."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from core.org.models import Department
+
+from .models import AnnouncementKind, InvitationResponse, LeaveKind
+
+User = get_user_model()
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _people(label, required=False):
+    return forms.ModelMultipleChoiceField(queryset=User.objects.filter(is_active=True), required=required,
+                                          label=label, widget=forms.SelectMultiple(attrs={"size": 6}))
+
+
+def _departments(label):
+    return forms.ModelMultipleChoiceField(queryset=Department.objects.all(), required=False, label=label,
+                                          widget=forms.SelectMultiple(attrs={"size": 4}))
+
+
+class LeaveRequestForm(forms.Form):
+    kind = forms.ChoiceField(choices=LeaveKind.choices, label=_("Kind"))
+    starts_on = forms.DateField(label=_("First day"), widget=DATE)
+    ends_on = forms.DateField(label=_("Last day"), widget=DATE)
+    days = forms.DecimalField(label=_("Days"), max_digits=5, decimal_places=1, required=False,
+                              help_text=_("Leave empty to count every calendar day of the period."))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ExpenseClaimForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="CNY")
+    spent_on = forms.DateField(label=_("Spent on"), widget=DATE)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class WorkLogForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=DATE)
+    summary = forms.CharField(label=_("What I did"), widget=forms.Textarea(attrs={"rows": 5}))
+    next_plan = forms.CharField(label=_("Next plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME)
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    remind_minutes = forms.IntegerField(label=_("Remind minutes before"), min_value=0, required=False)
+
+
+class MessageForm(forms.Form):
+    users = _people(_("To people"))
+    departments = _departments(_("To departments"))
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class AnnouncementForm(forms.Form):
+    kind = forms.ChoiceField(choices=AnnouncementKind.choices, label=_("Kind"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    to_all = forms.BooleanField(label=_("Everyone"), required=False, initial=True)
+    departments = _departments(_("Or these departments"))
+    requires_ack = forms.BooleanField(label=_("Required reading (readers must acknowledge)"), required=False)
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME)
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    users = _people(_("Invite people"))
+    departments = _departments(_("Invite departments"))
+    remind_minutes = forms.IntegerField(label=_("Remind minutes before"), min_value=0, initial=15)
+
+
+class RespondForm(forms.Form):
+    response = forms.ChoiceField(choices=[(InvitationResponse.ACCEPTED, _("Accept")),
+                                          (InvitationResponse.DECLINED, _("Decline"))])
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}))
