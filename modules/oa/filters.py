@@ -3,6 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import UtcIsoDateTimeFilter
+
 from .models import Announcement, AnnouncementKind, ApprovalState, Event, ExpenseClaim, LeaveRequest, Message, WorkLog
 
 
@@ -32,9 +34,9 @@ class WorkLogFilterSet(django_filters.FilterSet):
 
 
 class EventFilterSet(django_filters.FilterSet):
-    start = django_filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="gte",
+    start = UtcIsoDateTimeFilter(field_name="ends_at", lookup_expr="gte",
                                              label=_("Ending at or after"))
-    end = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt", label=_("Starting before"))
+    end = UtcIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt", label=_("Starting before"))
 
     class Meta:
         model = Event

@@ -242,3 +242,11 @@ def test_event_other_tenant_and_module_off(api_for, tenant_a, tenant_b, admin_b,
     assert error_of(api_for(tenant_a, org.r1).get(EVENTS), 404)["code"] == "module_disabled"
     with in_schema(tenant_a), pytest.raises(DomainError):
         services.event_update(event=event, by=org.m, title="Mine now")
+
+
+def test_event_filter_accepts_any_iso_offset(tenant_a, admin_a, api_for):
+    api = api_for(tenant_a, admin_a)
+    assert api.get("/api/v1/oa/events/", {"end": "0402-11-29T13:40:56.8+16:14"}).status_code == 200
+    assert api.get("/api/v1/oa/events/", {"start": "2026-11-23T08:00:00-17:30"}).status_code == 200
+    bad = api.get("/api/v1/oa/events/", {"start": "not-a-date"})
+    assert bad.status_code == 400 and "start" in bad.json()["error"]["fields"]
