@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links to a tenant (signup handoff, emails, the banner) use the port served.
+WEFT_PUBLIC_PORT ?= $(PORT)
+export WEFT_PUBLIC_PORT
 
 .PHONY: run setup venv assets services messages platform demo test bench check-template schema clean-run \
 	browser-deps security fuzz-long
