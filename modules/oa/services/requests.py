@@ -85,6 +85,41 @@ def _locked(model, document):
     return model.objects.select_for_update(of=("self",)).get(pk=document.pk)
 
 
+def _own_locked(model, document, by, owner_attr: str, message: str):
+    """The document locked, after checking ``by`` is its owner."""
+    document = _locked(model, document)
+    _owner_only(document, getattr(document, owner_attr), by, message)
+    return document
+
+
+def _save_changes(document, by, data: dict):
+    """Apply cleaned fields to an editable document and audit what changed."""
+    _editable(document)
+    changes = changes_between(document, data)
+    for key, value in data.items():
+        setattr(document, key, value)
+    document.save()
+    if changes:
+        audit_record(actor=by, action="update", obj=document, changes=changes)
+    return document
+
+
+def _delete_draft(document, by) -> None:
+    if document.state != ApprovalState.DRAFT:
+        raise DomainError(_("Only drafts can be deleted; withdraw it instead."), code=ErrorCode.CONFLICT)
+    audit_record(actor=by, action="delete", obj=document)
+    document.delete()
+
+
+def _submit(model, document, by, owner_attr: str, message: str, document_type: str, comment: str):
+    with transaction.atomic():
+        document = _own_locked(model, document, by, owner_attr, message)
+        _editable(document)
+        approval_submit(document=document, document_type=document_type, by=by, comment=comment)
+    document.refresh_from_db()
+    return document
+
+
 def _withdraw(document, by, comment: str):
     request = open_request_for(document)
     if request is None:
@@ -140,37 +175,20 @@ def leave_request_create(*, by, starts_on: date, ends_on: date, kind: str = Leav
 def leave_request_update(*, leave: LeaveRequest, by, **fields) -> LeaveRequest:
     allowed = {"kind", "starts_on", "ends_on", "days", "reason"}
     data = {k: v for k, v in fields.items() if k in allowed}
-    leave = _locked(LeaveRequest, leave)
-    _owner_only(leave, leave.requester_id, by, _("Only the requester can change this leave request."))
+    leave = _own_locked(LeaveRequest, leave, by, "requester_id", _("Only the requester can change this leave request."))
     _editable(leave)
-    data = _clean_leave(data, leave)
-    changes = changes_between(leave, data)
-    for key, value in data.items():
-        setattr(leave, key, value)
-    leave.save()
-    if changes:
-        audit_record(actor=by, action="update", obj=leave, changes=changes)
-    return leave
+    return _save_changes(leave, by, _clean_leave(data, leave))
 
 
 @transaction.atomic
 def leave_request_delete(*, leave: LeaveRequest, by) -> None:
-    leave = _locked(LeaveRequest, leave)
-    _owner_only(leave, leave.requester_id, by, _("Only the requester can delete this leave request."))
-    if leave.state != ApprovalState.DRAFT:
-        raise DomainError(_("Only drafts can be deleted; withdraw it instead."), code=ErrorCode.CONFLICT)
-    audit_record(actor=by, action="delete", obj=leave)
-    leave.delete()
+    leave = _own_locked(LeaveRequest, leave, by, "requester_id", _("Only the requester can delete this leave request."))
+    _delete_draft(leave, by)
 
 
 def leave_request_submit(*, leave: LeaveRequest, by, comment: str = "") -> LeaveRequest:
-    with transaction.atomic():
-        leave = _locked(LeaveRequest, leave)
-        _owner_only(leave, leave.requester_id, by, _("Only the requester can submit this leave request."))
-        _editable(leave)
-        approval_submit(document=leave, document_type=LEAVE, by=by, comment=comment)
-    leave.refresh_from_db()
-    return leave
+    return _submit(LeaveRequest, leave, by, "requester_id", _("Only the requester can submit this leave request."),
+                   LEAVE, comment)
 
 
 @transaction.atomic
@@ -214,36 +232,19 @@ def expense_claim_create(*, by, title: str, amount, spent_on: date, currency: st
 def expense_claim_update(*, claim: ExpenseClaim, by, **fields) -> ExpenseClaim:
     allowed = {"title", "amount", "currency", "spent_on", "description"}
     data = _clean_expense({k: v for k, v in fields.items() if k in allowed})
-    claim = _locked(ExpenseClaim, claim)
-    _owner_only(claim, claim.claimant_id, by, _("Only the claimant can change this expense claim."))
-    _editable(claim)
-    changes = changes_between(claim, data)
-    for key, value in data.items():
-        setattr(claim, key, value)
-    claim.save()
-    if changes:
-        audit_record(actor=by, action="update", obj=claim, changes=changes)
-    return claim
+    claim = _own_locked(ExpenseClaim, claim, by, "claimant_id", _("Only the claimant can change this expense claim."))
+    return _save_changes(claim, by, data)
 
 
 @transaction.atomic
 def expense_claim_delete(*, claim: ExpenseClaim, by) -> None:
-    claim = _locked(ExpenseClaim, claim)
-    _owner_only(claim, claim.claimant_id, by, _("Only the claimant can delete this expense claim."))
-    if claim.state != ApprovalState.DRAFT:
-        raise DomainError(_("Only drafts can be deleted; withdraw it instead."), code=ErrorCode.CONFLICT)
-    audit_record(actor=by, action="delete", obj=claim)
-    claim.delete()
+    claim = _own_locked(ExpenseClaim, claim, by, "claimant_id", _("Only the claimant can delete this expense claim."))
+    _delete_draft(claim, by)
 
 
 def expense_claim_submit(*, claim: ExpenseClaim, by, comment: str = "") -> ExpenseClaim:
-    with transaction.atomic():
-        claim = _locked(ExpenseClaim, claim)
-        _owner_only(claim, claim.claimant_id, by, _("Only the claimant can submit this expense claim."))
-        _editable(claim)
-        approval_submit(document=claim, document_type=EXPENSE, by=by, comment=comment)
-    claim.refresh_from_db()
-    return claim
+    return _submit(ExpenseClaim, claim, by, "claimant_id", _("Only the claimant can submit this expense claim."),
+                   EXPENSE, comment)
 
 
 @transaction.atomic
