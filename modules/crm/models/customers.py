@@ -11,11 +11,31 @@ from core.access import ScopeFields
 from core.models import TenantModel
 
 
+class Source(models.TextChoices):
+    """Where a customer or an opportunity came from (shared by both)."""
+
+    TENDER = "tender", _("Tender")
+    SELF_DEVELOPED = "self_developed", _("Self-developed")
+    REFERRAL = "referral", _("Referral")
+    WEB_FORM = "web_form", _("Web form")
+    EXHIBITION = "exhibition", _("Exhibition")
+    OTHER = "other", _("Other")
+
+
 class Customer(TenantModel):
     class Kind(models.TextChoices):
         CUSTOMER = "customer", _("Customer")
         SUPPLIER = "supplier", _("Supplier")
         COMPETITOR = "competitor", _("Competitor")
+
+    Source = Source
+
+    class CreditRating(models.TextChoices):
+        AAA = "AAA", "AAA"
+        AA = "AA", "AA"
+        A = "A", "A"
+        B = "B", "B"
+        C = "C", "C"
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CUSTOMER)
@@ -23,6 +43,10 @@ class Customer(TenantModel):
     region = models.CharField(_("region"), max_length=80, blank=True)
     industry = models.CharField(_("industry"), max_length=80, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    tax_id = models.CharField(_("tax id"), max_length=40, blank=True,
+                              help_text=_("Unified social credit code or VAT number."))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
+    credit_rating = models.CharField(_("credit rating"), max_length=8, choices=CreditRating.choices, blank=True)
     credit_limit = models.DecimalField(_("credit limit"), max_digits=14, decimal_places=2, default=Decimal("0"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="customers", verbose_name=_("owner")

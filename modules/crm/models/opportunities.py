@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import ScopeFields
 from core.models import TenantModel
 
-from .customers import Customer
+from .customers import Customer, Source
 
 
 class Stage(models.TextChoices):
@@ -42,13 +42,7 @@ class Opportunity(TenantModel):
         PROJECT = "project", _("System / project")
         SPARE_PARTS = "spare_parts", _("Spare parts")
 
-    class Source(models.TextChoices):
-        TENDER = "tender", _("Tender")
-        SELF_DEVELOPED = "self_developed", _("Self-developed")
-        REFERRAL = "referral", _("Referral")
-        WEB_FORM = "web_form", _("Web form")
-        EXHIBITION = "exhibition", _("Exhibition")
-        OTHER = "other", _("Other")
+    Source = Source
 
     Stage = Stage
 
@@ -56,7 +50,7 @@ class Opportunity(TenantModel):
                                  verbose_name=_("customer"))
     project = models.CharField(_("project"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PROJECT)
-    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.SELF_DEVELOPED)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SELF_DEVELOPED)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.LEAD)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=Decimal("0"))
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
