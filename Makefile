@@ -10,7 +10,7 @@ WEFT_PUBLIC_PORT ?= $(PORT)
 export WEFT_PUBLIC_PORT
 
 .PHONY: run setup venv assets services messages platform demo test bench check-template schema clean-run \
-	browser-deps security fuzz-long
+	browser-deps security fuzz-long bench-scale bench-load
 
 run: setup demo
 	@$(MAKE) --no-print-directory clean-run
@@ -86,3 +86,13 @@ fuzz-long: setup
 
 bench: setup
 	@$(PY) -m tests.benchmarks.provisioning
+
+# 1,000 workspaces in a scratch database (weft_scale): provisioning, size, list
+# latency with 1 vs 1,000, migrate_schemas timings. BENCH_ARGS="--tenants 50" for less.
+bench-scale: setup
+	@$(PY) -m tests.benchmarks.scale $(BENCH_ARGS)
+
+# Load run against gunicorn on 127.0.0.1 (weft_load, 50 workspaces); wrk from Debian.
+bench-load: setup
+	@command -v wrk >/dev/null || { sudo=$$( [ $$(id -u) -ne 0 ] && echo sudo ); $$sudo apt-get update -qq && $$sudo apt-get install -y -qq wrk; }
+	@$(PY) -m tests.benchmarks.load $(BENCH_ARGS)

@@ -16,59 +16,28 @@ import statistics
 import sys
 import time
 
+from tests.benchmarks._common import fmt, set_up_platform, use_scratch_database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
 BENCH_DB = os.environ.get("WEFT_BENCH_DATABASE", "weft_bench")
-
-
-def _use_scratch_database():
-    import environ
-
-    env = environ.Env()
-    url = env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/weft")
-    import psycopg2
-
-    admin = psycopg2.connect(host=url["HOST"], port=url["PORT"] or 5432, user=url["USER"], dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    admin.close()
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/weft")
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + f"/{BENCH_DB}"
-    os.environ["WEFT_CACHE_PREFIX"] = "weft-bench"
-
-
-def pct(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
-
-
-def fmt(values):
-    return f"p50 {statistics.median(values) * 1000:7.1f} ms   p95 {pct(values, 0.95) * 1000:7.1f} ms   (n={len(values)})"
+CACHE_PREFIX = "weft-bench"
 
 
 def main(samples: int = 20, migrate_samples: int = 3) -> None:
-    _use_scratch_database()
+    use_scratch_database(BENCH_DB, CACHE_PREFIX)
     import django
 
     django.setup()
     from django.core.cache import caches
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from tenants import provisioning
     from tenants.models import Tenant
-    from tenants.platform import ensure_public_tenant
 
     print(f"Weft provisioning benchmark — {os.cpu_count()} cores, database {BENCH_DB}")
-    t = time.perf_counter()
-    call_command("migrate_schemas", shared=True, verbosity=0, interactive=False)
-    ensure_public_tenant()
-    provisioning.ensure_template()
-    print(f"set-up (shared migrations + template by migrations): {time.perf_counter() - t:.1f} s")
-    caches["platform"].clear()
+    print(f"set-up (shared migrations + template by migrations): {set_up_platform():.1f} s")
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = %s", [provisioning.template_schema()])
@@ -147,7 +116,7 @@ def main(samples: int = 20, migrate_samples: int = 3) -> None:
     print(f"  {fmt(signup_times)}   from pool: {sources.count('pool')}/{len(sources)}")
 
     tenant_client = Client(HTTP_HOST="bench-0.localhost")
-    caches["platform"].clear()
+    caches["platform"].delete("tenant-host:bench-0.localhost")
 
     def resolution_queries():
         with CaptureQueriesContext(connection) as queries:

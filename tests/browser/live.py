@@ -137,7 +137,7 @@ def start_server() -> LiveServer:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "core.wsgi:application", "--bind", f"127.0.0.1:{port}",
              "--workers", "2", "--threads", "4", "--timeout", "60", "--graceful-timeout", "5",
-             "--access-logfile", "-", "--error-logfile", "-"],
+             "--access-logfile", "-", "--error-logfile", "-", "--no-control-socket"],
             cwd=settings.BASE_DIR, env=server_env(port), stdout=log, stderr=subprocess.STDOUT,
         )
     server = LiveServer(port=port, process=process, log_path=log_path)
