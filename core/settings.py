@@ -246,6 +246,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "media"
+# Uploaded attachments live under MEDIA_ROOT/<tenant schema>/ and are served only
+# by permission-checked views (there is no MEDIA_URL). Largest file accepted:
+ATTACHMENT_MAX_BYTES = env.int("WEFT_ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
 EMAIL_BACKEND = env("WEFT_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("WEFT_FROM_EMAIL", default="Weft <no-reply@weft.localhost>")
 
@@ -299,6 +302,8 @@ CELERY_BEAT_SCHEDULE = {
     "billing-expire-trials": {"task": "billing.tasks.expire_trials", "schedule": 900.0},
     "billing-retry-events": {"task": "billing.tasks.retry_pending_events", "schedule": 300.0},
     "billing-sync-seats": {"task": "billing.tasks.sync_all_seats", "schedule": 3600.0},
+    "crm-flag-stale-opportunities": {"task": "modules.crm.tasks.flag_stale_opportunities_everywhere",
+                                     "schedule": 3600.0},
 }
 
 LOGGING = {

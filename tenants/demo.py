@@ -87,6 +87,7 @@ def _fill(rng: random.Random, fake: Faker, customer_count: int) -> None:
             reps.append(person(f"rep.{office.split()[0].lower()}{i + 1}@demo.weft.test", fake.name(),
                                departments[office], manager, "Sales rep"))
     person("viewer@demo.weft.test", fake.name(), departments["Finance"], role="Read only")
+    person("service@demo.weft.test", fake.name(), departments["Customer service"], role="Customer service")
 
     for parent_name, children in CATEGORIES.items():
         parent = Category.objects.create(name=parent_name)
@@ -116,6 +117,8 @@ def _fill(rng: random.Random, fake: Faker, customer_count: int) -> None:
         ))
     Customer.objects.bulk_create(customers)
 
+    from modules.crm.demo import seed_crm
     from modules.oa.demo import seed_oa
 
     seed_oa(connection.tenant)
+    seed_crm(connection.tenant)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from psycopg2 import sql
 
 from core.errors import DomainError, ErrorCode
 
+from .files import tenant_files
 from .models import Tenant, TenantExport, TenantKind
 
 logger = logging.getLogger(__name__)
@@ -98,8 +100,9 @@ def build_export(export_id) -> None:
             "tenant": {"name": export.tenant.name, "subdomain": export.tenant.subdomain,
                        "public_id": str(export.tenant.public_id)},
             "created_at": timezone.now().isoformat(),
-            "format": "one CSV file per table, UTF-8, header row",
+            "format": "one CSV file per table, UTF-8, header row; uploaded files under files/",
             "tables": {},
+            "files": [],
         }
         connection.ensure_connection()
         raw = connection.connection
@@ -120,6 +123,10 @@ def build_export(export_id) -> None:
                 manifest["tables"][table] = {"file": f"tables/{table}.csv", "rows": rows,
                                              "columns": header.split(",") if header else []}
                 _set(export_id, progress=int(index * 99 / max(len(tables), 1)))
+            for name in tenant_files(schema):
+                with default_storage.open(name) as stored:
+                    archive.writestr(f"files/{name.removeprefix(schema + '/')}", stored.read())
+                manifest["files"].append(f"files/{name.removeprefix(schema + '/')}")
             archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
         _set(export_id, status=TenantExport.Status.DONE, progress=100, file_path=str(path),
              size_bytes=path.stat().st_size, finished_at=timezone.now())

@@ -5,6 +5,7 @@ written to the ops audit log with its reason."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError, ErrorCode
 
 from .cache import forget_tenant_everywhere
+from .files import delete_tenant_files
 from .models import OpsAuditEntry, Tenant, TenantKind, TenantState
 
 DELETION_GRACE_DAYS = 30
@@ -144,6 +146,7 @@ def tenant_delete_now(*, tenant: Tenant) -> str:
                                                                       "schema": row.schema_name})
         forget_tenant_everywhere(row.pk)
         row.delete(force_drop=True)
+        transaction.on_commit(partial(delete_tenant_files, row.schema_name))
     return export.file_path
 
 

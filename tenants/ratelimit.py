@@ -10,6 +10,9 @@ back, so only signups that create a workspace use up the allowance.
 
 IPv6 clients are counted per /64 network, since one host usually owns a whole
 /64 and could otherwise rotate addresses freely.
+
+:func:`take_slot` / :func:`give_back_slot` are the counting primitive, shared
+with other per-client allowances (e.g. the CRM's public lead form).
 """
 
 from __future__ import annotations
@@ -55,39 +58,52 @@ def _cache_key(ip: str | None) -> str:
     return f"signup-rate:{client_key(ip)}"
 
 
-def signup_rate_check(ip: str | None) -> None:
-    """Take one signup slot for ``ip``; raise :class:`SignupRateLimited` when
-    the hour's allowance is used up. The hour starts with the first signup."""
-    limit = settings.SIGNUP_RATE_PER_HOUR
+def take_slot(key: str, *, limit: int, window_seconds: int) -> int:
+    """Take one of the ``limit`` slots counted under ``key`` (a window starts
+    with its first slot). Returns 0, or, when none is left, the seconds until
+    the window ends (nothing is taken then)."""
     cache = caches[CACHE_ALIAS]
-    key = _cache_key(ip)
-    cache.add(key, 0, WINDOW_SECONDS)
+    cache.add(key, 0, window_seconds)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add() and incr()
-        cache.add(key, 0, WINDOW_SECONDS)
+        cache.add(key, 0, window_seconds)
         count = cache.incr(key)
     if count > limit:
         cache.decr(key)
-        raise SignupRateLimited(retry_after=_seconds_left(key))
+        return _seconds_left(key, window_seconds)
+    return 0
 
 
-def signup_rate_refund(ip: str | None) -> None:
-    """Give back the slot of an attempt that created nothing."""
+def give_back_slot(key: str) -> None:
+    """Give back a slot taken by :func:`take_slot`."""
     cache = caches[CACHE_ALIAS]
     try:
-        if cache.decr(_cache_key(ip)) < 0:
-            cache.delete(_cache_key(ip))
+        if cache.decr(key) < 0:
+            cache.delete(key)
     except ValueError:  # the window ended meanwhile: nothing to give back
         pass
 
 
-def _seconds_left(key: str) -> int:
+def signup_rate_check(ip: str | None) -> None:
+    """Take one signup slot for ``ip``; raise :class:`SignupRateLimited` when
+    the hour's allowance is used up. The hour starts with the first signup."""
+    retry_after = take_slot(_cache_key(ip), limit=settings.SIGNUP_RATE_PER_HOUR, window_seconds=WINDOW_SECONDS)
+    if retry_after:
+        raise SignupRateLimited(retry_after=retry_after)
+
+
+def signup_rate_refund(ip: str | None) -> None:
+    """Give back the slot of an attempt that created nothing."""
+    give_back_slot(_cache_key(ip))
+
+
+def _seconds_left(key: str, window_seconds: int) -> int:
     cache = caches[CACHE_ALIAS]
     ttl = None
     client = getattr(cache, "_cache", None)
     if client is not None and hasattr(client, "get_client"):
         ttl = client.get_client(key, write=False).ttl(cache.make_and_validate_key(key))
     if ttl is None or ttl < 0:
-        return WINDOW_SECONDS
+        return window_seconds
     return max(1, math.ceil(ttl))

@@ -127,3 +127,16 @@ class QuoteLineFactory(factory.django.DjangoModelFactory):
     net = Decimal("100.00")
     tax = Decimal("0.00")
     total = Decimal("100.00")
+
+
+def drop_flows(**filters) -> None:
+    """Remove seeded approval flows (and their requests) matching ``filters``,
+    so a test can define its own; call inside the test's rolled-back transaction."""
+    from core.approvals.models import ApprovalRequest, FlowDefinition
+
+    flows = list(FlowDefinition.objects.filter(**filters))
+    ApprovalRequest.objects.filter(document_type__in={flow.document_type for flow in flows}).delete()
+    for flow in flows:
+        flow.current_version = None
+        flow.save(update_fields=["current_version"])
+        flow.delete()

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.trees import indented_choices
+
 from .models import Category
 from .selectors import category_flat_tree, category_subtree_ids
 
@@ -26,11 +28,7 @@ def category_field(user, *, label, exclude_subtree_of: Category | None = None) -
 
 def category_choices(user, *, excluded=frozenset(), empty_label="---------") -> list[tuple[str, str]]:
     """``(id, "— " * depth + name)`` in tree order, after an empty choice."""
-    return [("", empty_label)] + [
-        (str(category.pk), "— " * depth + category.name)
-        for category, depth in category_flat_tree(user=user)
-        if category.pk not in excluded
-    ]
+    return indented_choices(category_flat_tree(user=user), excluded=excluded, empty_label=empty_label)
 
 
 class CategoryForm(forms.Form):

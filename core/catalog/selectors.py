@@ -7,22 +7,14 @@ from django.db.models.functions import Coalesce
 from django.db.models.expressions import RawSQL
 
 from core.access import restrict
+from core.trees import flatten, nest, subtree_ids
 
 from .models import Category, Product
-
-# A category and all its descendants (one query, however deep the tree).
-CATEGORY_TREE_IDS_SQL = (
-    "WITH RECURSIVE tree AS ("
-    " SELECT id FROM catalog_category WHERE id = %s"
-    " UNION SELECT c.id FROM catalog_category c JOIN tree ON c.parent_id = tree.id"
-    ") SELECT id FROM tree"
-)
 
 
 def category_subtree_ids(category: Category | str) -> RawSQL:
     """A subquery of the ids of ``category`` and every category below it."""
-    pk = getattr(category, "pk", category)
-    return RawSQL(CATEGORY_TREE_IDS_SQL, [pk])
+    return subtree_ids(Category, category)
 
 
 def _count_of(model, fk: str):
@@ -43,37 +35,14 @@ def category_list(*, user) -> QuerySet[Category]:
 
 
 def category_tree(*, user) -> list[dict]:
-    """The visible categories as nested ``{"category", "depth", "children"}``
-    nodes, depth first and sorted by name (one query)."""
-    categories = list(category_list(user=user).order_by("name"))
-    by_parent: dict = {}
-    for category in categories:
-        by_parent.setdefault(category.parent_id, []).append(category)
-
-    def build(parent_id, depth: int, seen: frozenset) -> list[dict]:
-        nodes = []
-        for category in by_parent.get(parent_id, []):
-            if category.pk in seen:  # defensive: a cycle must never hang the page
-                continue
-            nodes.append(
-                {"category": category, "depth": depth, "children": build(category.pk, depth + 1, seen | {category.pk})}
-            )
-        return nodes
-
-    return build(None, 0, frozenset())
+    """The visible categories as nested ``{"node", "depth", "children"}``
+    dicts, depth first and sorted by name (one query)."""
+    return nest(category_list(user=user).order_by("name"))
 
 
 def category_flat_tree(*, user) -> list[tuple[Category, int]]:
     """``(category, depth)`` pairs in tree order, for indented lists and selects."""
-    flat: list[tuple[Category, int]] = []
-
-    def walk(nodes):
-        for node in nodes:
-            flat.append((node["category"], node["depth"]))
-            walk(node["children"])
-
-    walk(category_tree(user=user))
-    return flat
+    return flatten(category_tree(user=user))
 
 
 def product_list(*, user) -> QuerySet[Product]:

@@ -3,17 +3,15 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import access_for
-from core.csvexport import csv_response
 from core.errors import DomainError
 from core.org.webutils import add_domain_error, permission_required
 
 from . import selectors, services
-from .api.views import PRODUCT_CSV_HEADER
+from .exports import PRODUCT_EXPORT
 from .filters import ProductFilterSet
 from .forms import CategoryForm, ProductForm, category_choices
 
@@ -42,12 +40,7 @@ def product_list(request):
 @permission_required("core.product.export")
 def product_export(request):
     _filterset, products = _filtered_products(request)
-    rows = (
-        [p.pk, p.sku, p.name, p.category.name if p.category else "", p.unit, p.currency, p.list_price, p.cost,
-         p.is_active]
-        for p in products
-    )
-    return csv_response(f"products-{timezone.localdate():%Y%m%d}.csv", PRODUCT_CSV_HEADER, rows)
+    return PRODUCT_EXPORT.response(products, request.GET.get("format", "csv"))
 
 
 @permission_required("core.product.add")

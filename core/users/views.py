@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import DomainError
 from core.users import services
 from core.users.forms import LoginForm, PasswordResetRequestForm, SetPasswordForm
-from core.users.models import Invitation
 from tenants.services import handoff_consume
 
 User = get_user_model()

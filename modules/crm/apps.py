@@ -21,9 +21,15 @@ class CrmConfig(AppConfig):
                 nav=(
                     NavItem(_("Customers"), "crm:customer-list", "crm.customer.view"),
                     NavItem(_("Opportunities"), "crm:opportunity-list", "crm.opportunity.view"),
+                    NavItem(_("Pipeline"), "crm:pipeline-board", "crm.opportunity.view"),
+                    NavItem(_("Pipeline analysis"), "crm:pipeline-analysis", "crm.opportunity.view"),
                     NavItem(_("Quotes"), "crm:quote-list", "crm.quote.view"),
                     NavItem(_("Follow-ups"), "crm:followup-list", "crm.followup.view"),
+                    NavItem(_("Web leads"), "crm:lead-list", "crm.lead.view"),
                     NavItem(_("Reassign customers"), "crm:reassignment-list", "crm.customer.change"),
+                    NavItem(_("Competitors"), "crm:competitor-list", "crm.competitor.view"),
+                    NavItem(_("Complaints"), "crm:complaint-list", "crm.complaint.view"),
+                    NavItem(_("Knowledge base"), "crm:article-list", "crm.article.view"),
                 ),
                 objects={
                     "customer": ACTIONS,
@@ -31,6 +37,11 @@ class CrmConfig(AppConfig):
                     "opportunity": CRUD,
                     "followup": CRUD,
                     "quote": ACTIONS,
+                    "lead": ("view", "change", "delete", "export"),
+                    "bid": CRUD,
+                    "competitor": CRUD,
+                    "complaint": CRUD,
+                    "article": ("view", "add", "change", "delete"),
                 },
             )
         )
@@ -38,7 +49,19 @@ class CrmConfig(AppConfig):
         from core.notifications.kinds import NotificationKind, kinds
 
         kinds.register(NotificationKind(
+            "crm.complaint", _("Complaints"), _("A complaint or feedback was assigned to you."),
+        ))
+        kinds.register(NotificationKind(
             "crm.follow_up", _("Follow-up reminders"), _("The next action of a follow-up on your customer is due."),
+        ))
+        kinds.register(NotificationKind(
+            "crm.stale_opportunity", _("Stale opportunities"),
+            _("Your (or your team's) open opportunities have had no follow-up for the configured number of days."),
+        ))
+        kinds.register(NotificationKind(
+            "crm.web_lead", _("Web leads"),
+            _("An enquiry from the public order form is waiting for you, or a lead was qualified into a customer "
+              "or opportunity you own."),
         ))
 
     @staticmethod

@@ -12,8 +12,14 @@ from core.access import DEPARTMENT_TREE_IDS_SQL
 from core.org.models import Department
 
 from core.catalog.models import Product
+from core.trees import subtree_ids
 
-from .models import Contact, Customer, FollowUp, Opportunity, OwnerChange, Quote, QuoteLine
+from .models import (
+    Article, ArticleCategory, Bid, CompetitorProduct, Complaint, Contact, Customer, FollowUp, Opportunity,
+    OpportunityCompetitor, OwnerChange, Quote, QuoteLine, WebLead,
+)
+from .models.competitors import ThreatLevel
+from .models.feedback import ComplaintStatus
 from .models.quotes import QuoteState
 from .models.opportunities import CLOSED_STAGES
 
@@ -62,13 +68,14 @@ class OpportunityFilterSet(django_filters.FilterSet):
                                                 widget=forms.HiddenInput)
     owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.filter(is_active=True),
                                              label=_("Owner"))
+    region = django_filters.CharFilter(field_name="customer__region", lookup_expr="icontains", label=_("Region"))
     is_open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
     stale = django_filters.BooleanFilter(method="filter_stale", label=_("Stale"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only mine"))
 
     class Meta:
         model = Opportunity
-        fields = ["q", "stage", "kind", "source", "customer", "owner", "is_open", "stale", "mine"]
+        fields = ["q", "stage", "kind", "source", "customer", "owner", "region", "is_open", "stale", "mine"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -169,3 +176,169 @@ class QuoteFilterSet(django_filters.FilterSet):
         if value is None or user is None:
             return queryset
         return queryset.filter(owner=user) if value else queryset.exclude(owner=user)
+
+
+# ------------------------------------------------------------- competitors
+
+
+class CompetitorFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), help_text=_("Name, region or industry"))
+
+    class Meta:
+        model = Customer
+        fields = ["q"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(region__icontains=value)
+                               | Q(industry__icontains=value))
+
+
+class CompetitorProductFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), help_text=_("Name or model"))
+    competitor = django_filters.ModelChoiceFilter(queryset=Customer.objects.filter(kind=Customer.Kind.COMPETITOR),
+                                                  label=_("Competitor"))
+    our_product = django_filters.ModelChoiceFilter(queryset=Product.objects.all(), label=_("Our product"))
+
+    class Meta:
+        model = CompetitorProduct
+        fields = ["q", "competitor", "our_product"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(model__icontains=value))
+
+
+@extend_schema_field({"type": "string", "enum": ThreatLevel.values})
+class ThreatLevelFilter(django_filters.ChoiceFilter):
+    """Documented as an inline enum (see :class:`QuoteStateFilter`)."""
+
+
+class OpportunityCompetitorFilterSet(django_filters.FilterSet):
+    opportunity = django_filters.ModelChoiceFilter(queryset=Opportunity.objects.all(), label=_("Opportunity"))
+    competitor = django_filters.ModelChoiceFilter(queryset=Customer.objects.filter(kind=Customer.Kind.COMPETITOR),
+                                                  label=_("Competitor"))
+    threat_level = ThreatLevelFilter(choices=ThreatLevel.choices, label=_("Threat level"))
+
+    class Meta:
+        model = OpportunityCompetitor
+        fields = ["opportunity", "competitor", "threat_level"]
+
+
+# ------------------------------------------------------------- complaints
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "enum": ComplaintStatus.values}})
+class ComplaintStatusFilter(django_filters.MultipleChoiceFilter):
+    """Documented as an inline enum (see :class:`QuoteStateFilter`)."""
+
+
+@extend_schema_field({"type": "string", "enum": Complaint.Kind.values})
+class ComplaintKindFilter(django_filters.ChoiceFilter):
+    """Documented as an inline enum (see :class:`QuoteStateFilter`)."""
+
+
+@extend_schema_field({"type": "string", "enum": Complaint.Severity.values})
+class SeverityFilter(django_filters.ChoiceFilter):
+    """Documented as an inline enum (see :class:`QuoteStateFilter`)."""
+
+
+class ComplaintFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"),
+                                  help_text=_("Subject, description or customer name"))
+    status = ComplaintStatusFilter(choices=ComplaintStatus.choices, label=_("Status"))
+    kind = ComplaintKindFilter(choices=Complaint.Kind.choices, label=_("Kind"))
+    severity = SeverityFilter(choices=Complaint.Severity.choices, label=_("Severity"))
+    assignee = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.filter(is_active=True),
+                                                label=_("Assignee"))
+    customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all(), label=_("Customer"),
+                                                widget=forms.HiddenInput)
+
+    class Meta:
+        model = Complaint
+        fields = ["q", "status", "kind", "severity", "assignee", "customer"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(subject__icontains=value) | Q(description__icontains=value)
+                               | Q(customer__name__icontains=value))
+
+
+# ------------------------------------------------------------- knowledge base
+
+
+class ArticleFilterSet(django_filters.FilterSet):
+    """Search is a case-insensitive substring match on title and text
+    (``icontains``): it finds Chinese words, which PostgreSQL's full-text
+    parsers do not segment."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), help_text=_("Words in the title or text"))
+    category = django_filters.ModelChoiceFilter(queryset=ArticleCategory.objects.all(), method="filter_category",
+                                                label=_("Category"), help_text=_("Includes its sub-categories"))
+    tag = django_filters.CharFilter(method="filter_tag", label=_("Tag"))
+    is_published = django_filters.BooleanFilter(label=_("Published"))
+
+    class Meta:
+        model = Article
+        fields = ["q", "category", "tag", "is_published"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value))
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category__in=subtree_ids(ArticleCategory, value))
+
+    def filter_tag(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(tags__contains=[value]) if value else queryset
+
+
+@extend_schema_field({"type": "string", "enum": WebLead.Status.values})
+class LeadStatusFilter(django_filters.ChoiceFilter):
+    """Inline enum (see QuoteStateFilter)."""
+
+
+class LeadFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"),
+                                  help_text=_("Company, contact, phone or e-mail"))
+    status = LeadStatusFilter(choices=WebLead.Status.choices, label=_("Status"))
+    received_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte",
+                                              label=_("Received from"),
+                                              widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte",
+                                            label=_("Received until"),
+                                            widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = WebLead
+        fields = ["q", "status", "received_from", "received_to"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(company_name__icontains=value) | Q(contact_name__icontains=value)
+                               | Q(phone__icontains=value) | Q(email__icontains=value))
+
+
+@extend_schema_field({"type": "string", "enum": Bid.Result.values})
+class BidResultFilter(django_filters.ChoiceFilter):
+    """Inline enum (see QuoteStateFilter)."""
+
+
+class BidFilterSet(django_filters.FilterSet):
+    opportunity = django_filters.ModelChoiceFilter(queryset=Opportunity.objects.all(), label=_("Opportunity"))
+    result = BidResultFilter(choices=Bid.Result.choices, label=_("Result"))
+
+    class Meta:
+        model = Bid
+        fields = ["opportunity", "result"]

@@ -24,6 +24,7 @@ class OaConfig(AppConfig):
                     NavItem(_("Messages"), "oa:message-inbox", "oa.message.view"),
                     NavItem(_("Announcements"), "oa:announcement-list", "oa.announcement.view"),
                     NavItem(_("Meetings"), "oa:meeting-list", "oa.meeting.view"),
+                    NavItem(_("Documents"), "oa:document-list", "oa.document.view"),
                     NavItem(_("Leave requests"), "oa:leave-list", "oa.leave_request.view"),
                     NavItem(_("Expense claims"), "oa:expense-list", "oa.expense_claim.view"),
                 ),
@@ -33,6 +34,7 @@ class OaConfig(AppConfig):
                     "message": ("view", "add"),
                     "announcement": CRUD,
                     "meeting": CRUD,
+                    "document": CRUD,
                     "leave_request": CRUD,
                     "expense_claim": CRUD,
                 },
@@ -47,6 +49,9 @@ class OaConfig(AppConfig):
                                         _("You are invited to a meeting, or a meeting changed.")))
         kinds.register(NotificationKind("oa.meeting_reminder", _("Meeting reminders"),
                                         _("A meeting you attend starts soon.")))
+        kinds.register(NotificationKind("oa.document", _("Shared documents"),
+                                        _("A colleague shared a document or a folder with you."),
+                                        email_default=False))
 
         from .services.requests import register_document_types
 

@@ -1,6 +1,8 @@
 """A small OA data set for the demo workspace: announcements (one required
-reading), a meeting, work logs, and a leave request waiting for the demo
-administrator's approval. Called from tenants.demo._fill()."""
+reading), a meeting, work logs, a leave request waiting for the demo
+administrator's approval, and the director's "Sales plans" folder with two
+documents (shared with the Sales department when there is one). Called
+from tenants.demo._fill()."""
 
 from __future__ import annotations
 
@@ -56,3 +58,21 @@ def seed_oa(tenant) -> None:
             claim = services.expense_claim_create(by=reps[0], title="Customer visit: train tickets",
                                                   amount="436.00", spent_on=today - timedelta(days=1))
             services.expense_claim_submit(claim=claim, by=reps[0])
+        _seed_documents(director, managers, sales)
+
+
+def _seed_documents(director, managers, sales) -> None:
+    plans = services.folder_create(by=director, name="Sales plans")
+    quarter = services.folder_create(by=director, name="2026 Q2", parent=plans)
+    plan = services.document_create(
+        by=director, folder=quarter, title="East China sales plan",
+        body="## Targets\n\n| Region | Target (CNY) |\n|---|---|\n| Shanghai | 4,000,000 |\n| Hangzhou | 2,500,000 |"
+             "\n\n## Focus\n\n- Water works tenders\n- Renewals of 2025 contracts")
+    services.document_update(document=plan, by=director,
+                             body=plan.body + "\n- Two new distributors in Jiangsu")
+    services.document_create(by=director, folder=plans, title="Visit report template",
+                             body="**Customer:**\n\n**Met:**\n\n**Next step:**")
+    if sales is not None:
+        services.share_grant(item=plans, by=director, department=sales, permission="view")
+    for manager in managers[:1]:
+        services.share_grant(item=plan, by=director, user=manager, permission="edit")

@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import UtcIsoDateTimeFilter
 
-from .models import Announcement, AnnouncementKind, ApprovalState, Event, ExpenseClaim, LeaveRequest, Message, WorkLog
+from .models import (
+    Announcement, AnnouncementKind, ApprovalState, Document, Event, ExpenseClaim, Folder, LeaveRequest, Message, Share,
+    WorkLog,
+)
 
 
 class LeaveRequestFilterSet(django_filters.FilterSet):
@@ -71,3 +74,30 @@ class AnnouncementFilterSet(django_filters.FilterSet):
     class Meta:
         model = Announcement
         fields = ["kind"]
+
+
+class FolderFilterSet(django_filters.FilterSet):
+    parent = django_filters.UUIDFilter(label=_("Inside this folder"))
+    top = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label=_("At the top level"))
+
+    class Meta:
+        model = Folder
+        fields = ["parent", "top", "owner"]
+
+
+class DocumentFilterSet(django_filters.FilterSet):
+    folder = django_filters.UUIDFilter(label=_("In this folder"))
+    top = django_filters.BooleanFilter(field_name="folder", lookup_expr="isnull", label=_("Not in a folder"))
+
+    class Meta:
+        model = Document
+        fields = ["folder", "top", "owner"]
+
+
+class ShareFilterSet(django_filters.FilterSet):
+    document = django_filters.UUIDFilter(label=_("Of this document"))
+    folder = django_filters.UUIDFilter(label=_("Of this folder"))
+
+    class Meta:
+        model = Share
+        fields = ["document", "folder"]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.org.models import Department
 
-from .models import AnnouncementKind, InvitationResponse, LeaveKind
+from .models import AnnouncementKind, InvitationResponse, LeaveKind, SharePermission
 
 User = get_user_model()
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -89,3 +89,42 @@ class RespondForm(forms.Form):
 
 class MinutesForm(forms.Form):
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class FolderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, folder):
+        return f"{folder.parent} / {folder}" if folder.parent_id else str(folder)
+
+
+def _folder_field(label, folders):
+    """A choice of ``folders`` (those the person may add to), or the top level."""
+    return FolderChoiceField(queryset=folders, required=False, label=label, empty_label=_("(top level)"))
+
+
+class FolderForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+
+    def __init__(self, *args, folders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"] = _folder_field(_("Inside"), folders)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 16}),
+                           help_text=_("Markdown: # headings, **bold**, lists, links, tables."))
+
+    def __init__(self, *args, folders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["folder"] = _folder_field(_("Folder"), folders)
+
+
+class ShareForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True), required=False, label=_("Person"))
+    department = forms.ModelChoiceField(queryset=Department.objects.all(), required=False,
+                                        label=_("Or a department"))
+    permission = forms.ChoiceField(choices=SharePermission.choices, label=_("Access"))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))

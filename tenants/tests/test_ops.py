@@ -153,8 +153,15 @@ def test_support_access_is_reasoned_timeboxed_and_visible_to_the_tenant(ops, ten
     assert browser.get("/").status_code == 302  # the session ended with the access
 
 
-def test_export_contains_every_table_with_progress(ops, tenant_a, make_user, django_capture_on_commit_callbacks):
+def test_export_contains_every_table_with_progress(ops, tenant_a, make_user, django_capture_on_commit_callbacks,
+                                                  settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
     make_user(tenant_a, full_name="Exported Person")
+    (tmp_path / tenant_a.schema_name / "oa" / "ab").mkdir(parents=True)
+    (tmp_path / tenant_a.schema_name / "oa" / "ab" / "minutes").write_bytes(b"meeting minutes")
+    (tmp_path / "t_other").mkdir()
+    (tmp_path / "t_other" / "secret").write_bytes(b"another workspace")
     with django_capture_on_commit_callbacks(execute=True):
         ops.post(f"/ops/tenants/{tenant_a.public_id}/export/")
     export = TenantExport.objects.get(tenant=tenant_a)
@@ -170,17 +177,27 @@ def test_export_contains_every_table_with_progress(ops, tenant_a, make_user, dja
     assert {f"tables/{t}.csv" for t in tables} <= set(archive.namelist())
     assert manifest["tables"]["users_user"]["rows"] == 2
     assert "Exported Person" in archive.read("tables/users_user.csv").decode()
+    assert manifest["files"] == ["files/oa/ab/minutes"]
+    assert archive.read("files/oa/ab/minutes") == b"meeting minutes"
+    assert not any("secret" in name for name in archive.namelist())
 
 
-def test_deletion_waits_for_the_grace_period_then_exports_and_drops(db):
+def test_deletion_waits_for_the_grace_period_then_exports_and_drops(db, settings, tmp_path,
+                                                                   django_capture_on_commit_callbacks):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
     result = services.tenant_signup(company_name="Gone Co", subdomain="gone-co", admin_name="G",
                                     admin_email="g@gone.test", admin_password="Gone-pass-2026!")
     tenant = result.tenant
+    (tmp_path / tenant.schema_name / "oa").mkdir(parents=True)
+    (tmp_path / tenant.schema_name / "oa" / "file").write_bytes(b"x")
     lifecycle.tenant_schedule_deletion(tenant=tenant, by=None, reason="contract ended")
     assert delete_due_tenants.apply().get() == []
     Tenant.objects.filter(pk=tenant.pk).update(deletion_scheduled_for=timezone.now() - timedelta(minutes=1))
-    assert delete_due_tenants.apply().get() == ["gone-co"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delete_due_tenants.apply().get() == ["gone-co"]
     assert not Tenant.objects.filter(pk=tenant.pk).exists()
+    assert not (tmp_path / tenant.schema_name / "oa" / "file").exists()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [tenant.schema_name])
         assert cursor.fetchone() is None

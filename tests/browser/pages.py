@@ -4,8 +4,11 @@ the ways a person gets a workspace and signs in."""
 from __future__ import annotations
 
 import json
+import threading
 
 from django.conf import settings
+from django.db import connection
+from django_tenants.utils import schema_context
 
 from .live import http
 
@@ -14,7 +17,8 @@ from .live import http
 PUBLIC_PAGES = ["/", "/signup/", "/login/"]
 GUEST_PAGES = ["/accounts/login/", "/accounts/password-reset/"]
 ADMIN_PAGES = [
-    "/", "/crm/customers/", "/crm/customers/new/", "/catalog/products/", "/catalog/categories/",
+    "/", "/crm/customers/", "/crm/customers/new/", "/crm/customers/import/", "/crm/opportunities/",
+    "/crm/pipeline/", "/crm/pipeline/analysis/", "/catalog/products/", "/catalog/categories/",
     "/settings/", "/settings/modules/", "/settings/users/", "/settings/users/invite/",
     "/settings/departments/", "/settings/roles/", "/settings/roles/new/", "/settings/tokens/", "/audit/",
 ]
@@ -48,3 +52,29 @@ def sign_in(page, server, subdomain: str, email: str, password: str) -> None:
 
 def sidebar_links(page) -> list[str]:
     return [text.strip() for text in page.locator("#app-sidebar a.nav-link").all_inner_texts()]
+
+
+def committed_in(schema_name: str, work) -> None:
+    """Run ``work(hash_password)`` in the workspace's schema so the live server
+    sees its rows: from a thread, which has its own autocommit connection
+    outside the test's transaction. ``hash_password`` uses the server's hasher
+    (the test settings only know MD5)."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    hasher = Argon2PasswordHasher()
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            with schema_context(schema_name):
+                work(lambda raw: hasher.encode(raw, hasher.salt()))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
+            failure.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]

@@ -4,10 +4,7 @@ it approved."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
@@ -15,7 +12,7 @@ from tenants.models import Tenant
 
 from .chromium import csp_violations
 from .live import unique_subdomain
-from .pages import sign_in, signup_via_api
+from .pages import committed_in, sign_in, signup_via_api
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -23,39 +20,21 @@ STAFF_PASSWORD = "Oa-journey-2026"
 
 
 def add_staff_committed(schema_name: str) -> None:
-    """A manager and their rep, committed (the live server must see them):
-    written from a thread, which has its own autocommit connection outside
-    the test's transaction. Passwords are hashed with the server's hasher
-    (the test settings only know MD5)."""
-    failure: list[BaseException] = []
+    """A manager and their rep, committed (the live server must see them)."""
 
-    def work():
-        from django.contrib.auth.hashers import Argon2PasswordHasher
-
+    def work(hash_password):
         from core.org.models import Role
         from core.users.models import User
 
-        hasher = Argon2PasswordHasher()
+        roles = {role.name: role for role in Role.objects.filter(name__in=["Sales rep", "Sales manager"])}
+        manager = User.objects.create(email="mona@oa.test", full_name="Mona Manager",
+                                      password=hash_password(STAFF_PASSWORD))
+        manager.roles.add(roles["Sales manager"])
+        rep = User.objects.create(email="rob@oa.test", full_name="Rob Rep", manager=manager,
+                                  password=hash_password(STAFF_PASSWORD))
+        rep.roles.add(roles["Sales rep"])
 
-        try:
-            with schema_context(schema_name):
-                roles = {role.name: role for role in Role.objects.filter(name__in=["Sales rep", "Sales manager"])}
-                manager = User.objects.create(email="mona@oa.test", full_name="Mona Manager",
-                                              password=hasher.encode(STAFF_PASSWORD, hasher.salt()))
-                manager.roles.add(roles["Sales manager"])
-                rep = User.objects.create(email="rob@oa.test", full_name="Rob Rep", manager=manager,
-                                          password=hasher.encode(STAFF_PASSWORD, hasher.salt()))
-                rep.roles.add(roles["Sales rep"])
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
-            failure.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
+    committed_in(schema_name, work)
 
 
 def leave_journey(visitors, server, subdomain):

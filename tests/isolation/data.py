@@ -39,6 +39,8 @@ def plant(tenant, admin) -> dict:
         ids = [str(o.pk) for o in (department, role, user, token, category, product, customer, entry)]
         ids += _plant_approvals_and_notifications(tag, admin, user, role, product)
         ids += _plant_crm(tag, admin, user, customer)
+        ids += _plant_crm_leads_bids(tag, user, customer, product)
+        ids += _plant_crm_competitors_feedback_knowledge(tag, user, customer, product)
         ids += _plant_oa(tag, admin, user, department)
     _plant_billing(tenant, tag)
     return {"ids": ids, "markers": [tag]}
@@ -141,14 +143,18 @@ def _plant_crm(tag, admin, user, customer) -> list[str]:
 
 def _plant_oa(tag, admin, user, department) -> list[str]:
     """One row of each OA model (leave, expense, work log, event, message,
-    announcement, meeting and their recipient/receipt/invitation rows)."""
+    announcement, meeting and their recipient/receipt/invitation rows;
+    folder, document, version, share and attachments of both kinds — the
+    attachment rows name files that are never written: B must get 404 before
+    any file is opened)."""
     from datetime import date, timedelta
 
+    from django.db import connection
     from django.utils import timezone
 
     from modules.oa.models import (
-        Announcement, AnnouncementReceipt, Event, ExpenseClaim, LeaveRequest, Meeting, MeetingInvitation, Message,
-        MessageRecipient, WorkLog,
+        Announcement, AnnouncementReceipt, Attachment, Document, DocumentVersion, Event, ExpenseClaim, Folder,
+        LeaveRequest, Meeting, MeetingInvitation, Message, MessageRecipient, Share, WorkLog,
     )
 
     now = timezone.now()
@@ -167,5 +173,59 @@ def _plant_oa(tag, admin, user, department) -> list[str]:
     meeting = Meeting.objects.create(organiser=admin, title=f"{tag} meeting", starts_at=now + timedelta(days=1),
                                      ends_at=now + timedelta(days=1, hours=1), agenda=f"{tag} agenda")
     invitation = MeetingInvitation.objects.create(meeting=meeting, user=user)
+    folder = Folder.objects.create(name=f"{tag} folder", owner=user, department=department)
+    document = Document.objects.create(title=f"{tag} document", body=f"{tag} text", folder=folder, owner=user,
+                                       department=department)
+    version = DocumentVersion.objects.create(document=document, number=1, title=document.title, body=document.body,
+                                             author=user)
+    share = Share.objects.create(folder=folder, department=department, permission="edit", shared_by=user)
+    files = [Attachment.objects.create(name=f"{tag} file.txt", size=1, uploaded_by=user,
+                                       file=f"{connection.schema_name}/oa/00/{tag}-{parent}", **{parent: row})
+             for parent, row in (("document", document), ("meeting", meeting))]
     return [str(o.pk) for o in (leave, claim, log, event, message, recipient, announcement, receipt, meeting,
-                                invitation)]
+                                invitation, folder, document, version, share, *files)]
+
+
+def _plant_crm_leads_bids(tag, user, customer, product) -> list[str]:
+    """A web lead (assigned to ``user``, qualified into ``customer``) and a bid
+    on the customer's planted opportunity; CrmSettings points at ``user``."""
+    from datetime import date
+
+    from modules.crm.models import Bid, CrmSettings, Opportunity, WebLead
+
+    CrmSettings.objects.update_or_create(key="default", defaults={"lead_assignee": user})
+    opportunity = Opportunity.objects.get(customer=customer, project=f"{tag} project")
+    lead = WebLead.objects.create(company_name=f"{tag} lead company", contact_name=f"{tag} lead contact",
+                                  email=f"{tag}@lead.test", product=product, message=f"{tag} enquiry",
+                                  assignee=user, department=user.department, status="qualified",
+                                  customer=customer, opportunity=opportunity)
+    bid = Bid.objects.create(opportunity=opportunity, tender_number=f"T-{tag}"[:64], tendering_party=f"{tag} party",
+                             bid_date=date(2026, 3, 1), amount=Decimal("100.00"), notes=f"{tag} bid")
+    return [str(lead.pk), str(bid.pk)]
+
+
+def _plant_crm_competitors_feedback_knowledge(tag, user, customer, product) -> list[str]:
+    """A competitor with a product matched to ``product`` and on the planted
+    opportunity, a complaint on ``customer``, a knowledge category and a
+    published article."""
+    from django.utils import timezone
+
+    from modules.crm.models import (
+        Article, ArticleCategory, CompetitorProduct, Complaint, Customer, Opportunity, OpportunityCompetitor,
+    )
+
+    opportunity = Opportunity.objects.get(customer=customer, project=f"{tag} project")
+    competitor = Customer.objects.create(name=f"{tag} competitor", kind=Customer.Kind.COMPETITOR, owner=user,
+                                         department=user.department)
+    rival = CompetitorProduct.objects.create(competitor=competitor, name=f"{tag} rival product",
+                                             price=Decimal("9.00"), our_product=product, strengths=f"{tag} strong")
+    entry = OpportunityCompetitor.objects.create(opportunity=opportunity, competitor=competitor,
+                                                 quoted_price=Decimal("9.50"), notes=f"{tag} threat")
+    complaint = Complaint.objects.create(customer=customer, product=product, subject=f"{tag} complaint",
+                                         description=f"{tag} details", assignee=user, recorded_by=user,
+                                         received_at=timezone.now())
+    category = ArticleCategory.objects.create(name=f"{tag} knowledge category")
+    article = Article.objects.create(title=f"{tag} article", body=f"{tag} body", category=category, author=user,
+                                     tags=[tag], is_published=True, published_at=timezone.now())
+    return [str(o.pk) for o in (competitor, rival, entry, complaint, category, article)]
+

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.approvals import services
 from core.approvals.models import ApprovalRequest, ApprovalSettings, Decision, Delegation, FlowDefinition
+from tests.factories import drop_flows
 
 from .conftest import DOC, in_schema
 
@@ -189,10 +190,7 @@ def step_post(rows, **flow):
 def test_flow_pages_create_edit_and_delete(web, tenant_a, people):
     with in_schema(tenant_a):  # start from no flows: drop the seeded ones and their requests (rolled back)
         ApprovalRequest.objects.all().delete()
-        for other in FlowDefinition.objects.all():
-            other.current_version = None
-            other.save(update_fields=["current_version"])
-            other.delete()
+        drop_flows()
     admin = web("admin")
     listing = admin.get("/approvals/flows/")
     assert listing.status_code == 200 and 'data-testid="no-flows"' in listing.content.decode()

@@ -1,18 +1,14 @@
 """Categories and products API (thin: selectors read, services write)."""
 
-from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
-from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from api.viewsets import TenantViewSet
+from api.viewsets import ExportMixin, TenantViewSet
 from core.catalog import selectors, services
+from core.catalog.exports import PRODUCT_EXPORT
 from core.catalog.filters import CategoryFilterSet, ProductFilterSet
 from core.catalog.models import Category, Product
-from core.csvexport import CSVRenderer, csv_response
 
 from .serializers import CategorySerializer, ProductSerializer
 
@@ -45,16 +41,16 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         services.category_delete(category=instance, by=self.request.user)
 
 
-PRODUCT_CSV_HEADER = ["id", "sku", "name", "category", "unit", "currency", "list_price", "cost", "is_active"]
 
 
-class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ProductViewSet(ExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, mixins.DestroyModelMixin, TenantViewSet):
     """Products. Products are never removed: DELETE deactivates one (it stays
     on past documents); PATCH ``is_active`` to reactivate."""
 
     serializer_class = ProductSerializer
     permission_object = "core.product"
+    table_export = PRODUCT_EXPORT
     queryset = Product.objects.none()
     filterset_class = ProductFilterSet
     search_fields = ["sku", "name"]
@@ -76,16 +72,3 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def destroy(self, request, *args, **kwargs):
         services.product_deactivate(product=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR}, filters=True)
-    @action(detail=False, methods=["get"], required_action="export", renderer_classes=[JSONRenderer, CSVRenderer],
-            pagination_class=None)
-    def export(self, request):
-        """The filtered products as CSV (same filters as the list)."""
-        products = self.filter_queryset(self.get_queryset())
-        rows = (
-            [p.pk, p.sku, p.name, p.category.name if p.category else "", p.unit, p.currency, p.list_price, p.cost,
-             p.is_active]
-            for p in products
-        )
-        return csv_response(f"products-{timezone.localdate():%Y%m%d}.csv", PRODUCT_CSV_HEADER, rows)

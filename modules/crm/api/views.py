@@ -1,45 +1,52 @@
 """Customers API (thin: the selector applies the data scope, services write)."""
 
-from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from api.viewsets import TenantViewSet
-from core.csvexport import CSVRenderer, csv_response
+from api.viewsets import ExportMixin, TenantViewSet
 from modules.crm import selectors, services
+from modules.crm.exports import BID_EXPORT, LEAD_EXPORT
+from modules.crm.filters import BidFilterSet, LeadFilterSet
+from modules.crm.models import Bid, WebLead
+from modules.crm.services import customer_import
+from modules.crm.exports import (
+    COMPETITOR_PRODUCT_EXPORT, COMPLAINT_EXPORT, CONTACT_EXPORT, CUSTOMER_EXPORT, FOLLOW_UP_EXPORT,
+    OPPORTUNITY_COMPETITOR_EXPORT, OPPORTUNITY_EXPORT, QUOTE_EXPORT,
+)
 from modules.crm.filters import (
-    ContactFilterSet, CustomerFilterSet, FollowUpFilterSet, OpportunityFilterSet, OwnerChangeFilterSet,
+    ArticleFilterSet, CompetitorFilterSet, CompetitorProductFilterSet, ComplaintFilterSet,
+    OpportunityCompetitorFilterSet, ContactFilterSet, CustomerFilterSet, FollowUpFilterSet, OpportunityFilterSet, OwnerChangeFilterSet,
     QuoteFilterSet,
 )
-from modules.crm.models import Contact, Customer, FollowUp, Opportunity, OwnerChange, Quote, ReassignmentJob
+from modules.crm.models import (
+    Article, ArticleCategory, CompetitorProduct, Complaint, Contact, Customer, FollowUp, Opportunity,
+    OpportunityCompetitor, OwnerChange, Quote, ReassignmentJob,
+)
 
 from .serializers import (
+    BidSerializer, LeadQualifySerializer, LeadRejectSerializer, CrmSettingsSerializer, WebLeadSerializer,
+)
+from .serializers import (
+    ArticleCategorySerializer, ArticleSerializer, ComparisonQuerySerializer, ComparisonRowSerializer, CompetitorProductSerializer,
+    CompetitorSerializer, ComplaintSerializer, ComplaintStatusSerializer, OpportunityCompetitorSerializer,
+    CustomerImportResultSerializer, CustomerImportSerializer,
     ContactSerializer, CustomerSerializer, FollowUpSerializer, OpportunityReassignSerializer, OpportunitySerializer, OwnerChangeSerializer,
     QuoteCommentSerializer, QuoteCopySerializer, QuoteLostSerializer, QuoteSerializer,
     ReassignmentSerializer, ReassignSerializer, StageSerializer,
 )
 
-CUSTOMER_CSV_HEADER = ["id", "name", "kind", "grade", "region", "industry", "phone", "credit_limit", "owner",
-                       "owner_email", "department"]
-
-
-def customer_csv_rows(customers):
-    for c in customers:
-        yield [c.pk, c.name, c.kind, c.grade, c.region, c.industry, c.phone, c.credit_limit, str(c.owner),
-               c.owner.email, c.department.name if c.department else ""]
-
-
-class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class CustomerViewSet(ExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin, mixins.DestroyModelMixin, TenantViewSet):
     """Customers within the caller's data scope; others answer 404. The owner
     defaults to the caller and the department to the caller's department."""
 
     serializer_class = CustomerSerializer
     permission_object = "crm.customer"
+    table_export = CUSTOMER_EXPORT
     queryset = Customer.objects.none()
     filterset_class = CustomerFilterSet
     search_fields = ["name", "phone"]
@@ -70,17 +77,29 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         customer = services.customer_reassign(customer=customer, by=request.user, **serializer.validated_data)
         return Response(CustomerSerializer(self.get_queryset().get(pk=customer.pk)).data)
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR}, filters=True)
-    @action(detail=False, methods=["get"], required_action="export", renderer_classes=[JSONRenderer, CSVRenderer],
-            pagination_class=None)
-    def export(self, request):
-        """Exactly the customers the caller may see (with the list's filters), as CSV."""
-        customers = self.filter_queryset(self.get_queryset())
-        return csv_response(f"customers-{timezone.localdate():%Y%m%d}.csv", CUSTOMER_CSV_HEADER,
-                            customer_csv_rows(customers))
+    @extend_schema(request={"multipart/form-data": CustomerImportSerializer},
+                   responses={200: CustomerImportResultSerializer})
+    @action(detail=False, methods=["post"], url_path="import", required_action="add",
+            parser_classes=[MultiPartParser])
+    def import_file(self, request):
+        """Import customers from Excel/CSV: ``preview`` checks every row (nothing
+        saved); ``all`` saves every row or none (400 listing the bad rows);
+        ``valid`` saves the valid rows and reports the others."""
+        serializer = CustomerImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        mode = serializer.validated_data["mode"]
+        rows = customer_import.read_customer_rows(serializer.validated_data["file"])
+        if mode == "preview":
+            result = customer_import.preview_customer_import(rows, by=request.user)
+        else:
+            result = customer_import.import_customers(rows, by=request.user, mode=mode)
+        return Response(CustomerImportResultSerializer({
+            "mode": mode, "valid": len(result.valid_rows), "invalid": len(result.invalid_rows),
+            "created": sum(1 for row in result.rows if row.customer is not None), "rows": result.rows,
+        }).data)
 
 
-class _CrudViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class _CrudViewSet(ExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                    mixins.UpdateModelMixin, mixins.DestroyModelMixin, TenantViewSet):
     """Thin CRUD over a selector (data scope) and services (rules)."""
 
@@ -95,6 +114,7 @@ class ContactViewSet(_CrudViewSet):
 
     serializer_class = ContactSerializer
     permission_object = "crm.contact"
+    table_export = CONTACT_EXPORT
     queryset = Contact.objects.none()
     filterset_class = ContactFilterSet
     ordering_fields = ["name", "created_at"]
@@ -120,6 +140,7 @@ class OpportunityViewSet(_CrudViewSet):
 
     serializer_class = OpportunitySerializer
     permission_object = "crm.opportunity"
+    table_export = OPPORTUNITY_EXPORT
     queryset = Opportunity.objects.none()
     filterset_class = OpportunityFilterSet
     search_fields = ["project", "customer__name"]
@@ -168,6 +189,7 @@ class FollowUpViewSet(_CrudViewSet):
 
     serializer_class = FollowUpSerializer
     permission_object = "crm.followup"
+    table_export = FOLLOW_UP_EXPORT
     queryset = FollowUp.objects.none()
     filterset_class = FollowUpFilterSet
     ordering_fields = ["happened_at", "next_action_on", "created_at"]
@@ -237,6 +259,7 @@ class QuoteViewSet(_CrudViewSet):
 
     serializer_class = QuoteSerializer
     permission_object = "crm.quote"
+    table_export = QUOTE_EXPORT
     queryset = Quote.objects.none()
     filterset_class = QuoteFilterSet
     ordering_fields = ["created_at", "total", "number"]
@@ -303,3 +326,278 @@ class QuoteViewSet(_CrudViewSet):
         serializer.is_valid(raise_exception=True)
         return self._answer(services.quote_mark_lost(quote=quote, by=request.user,
                                                      reason=serializer.validated_data["lost_reason"]))
+
+
+# ------------------------------------------------------------- competitors
+
+
+class CompetitorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    """Competitors: counterparties of kind competitor in the caller's data
+    scope, with their number of products (create them as customers of kind
+    "competitor")."""
+
+    serializer_class = CompetitorSerializer
+    permission_object = "crm.competitor"
+    queryset = Customer.objects.none()
+    filterset_class = CompetitorFilterSet
+    ordering_fields = ["name", "created_at"]
+
+    def get_queryset(self):
+        return selectors.competitor_list(user=self.request.user)
+
+
+class CompetitorProductViewSet(_CrudViewSet):
+    """Products of the competitors in the caller's data scope, optionally
+    matched to one of our catalog products; ``compare`` lines them up against
+    our list prices."""
+
+    serializer_class = CompetitorProductSerializer
+    permission_object = "crm.competitor"
+    table_export = COMPETITOR_PRODUCT_EXPORT
+    queryset = CompetitorProduct.objects.none()
+    filterset_class = CompetitorProductFilterSet
+    ordering_fields = ["name", "price", "last_seen_on", "created_at"]
+
+    def get_queryset(self):
+        return selectors.competitor_product_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._fresh(
+            services.competitor_product_create(by=self.request.user, **serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._fresh(services.competitor_product_update(
+            product=serializer.instance, by=self.request.user, **serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.competitor_product_delete(product=instance, by=self.request.user)
+
+    @extend_schema(
+        parameters=[ComparisonQuerySerializer], responses={200: ComparisonRowSerializer(many=True)}, filters=False,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def compare(self, request):
+        """Side by side: our list price against each matched competitor product,
+        with the difference (their − ours) in money and percent."""
+        query = ComparisonQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = selectors.competitor_comparison(user=request.user, **query.validated_data)
+        return Response(ComparisonRowSerializer(rows, many=True, context=self.get_serializer_context()).data)
+
+
+class OpportunityCompetitorViewSet(_CrudViewSet):
+    """Competitors on the opportunities in the caller's data scope (one row per
+    opportunity and competitor: a second one is a 409 conflict)."""
+
+    serializer_class = OpportunityCompetitorSerializer
+    permission_object = "crm.competitor"
+    table_export = OPPORTUNITY_COMPETITOR_EXPORT
+    queryset = OpportunityCompetitor.objects.none()
+    filterset_class = OpportunityCompetitorFilterSet
+    ordering_fields = ["created_at", "quoted_price"]
+
+    def get_queryset(self):
+        return selectors.opportunity_competitor_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._fresh(
+            services.opportunity_competitor_add(by=self.request.user, **serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._fresh(services.opportunity_competitor_update(
+            entry=serializer.instance, by=self.request.user, **serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.opportunity_competitor_remove(entry=instance, by=self.request.user)
+
+
+# ------------------------------------------------------------- complaints
+
+
+class ComplaintViewSet(_CrudViewSet):
+    """Complaints and feedback of the customers in the caller's data scope.
+    ``status`` moves one along open → in_progress → resolved → closed (any other
+    move is a 409; resolving needs a resolution). A new assignee is notified."""
+
+    serializer_class = ComplaintSerializer
+    permission_object = "crm.complaint"
+    table_export = COMPLAINT_EXPORT
+    queryset = Complaint.objects.none()
+    filterset_class = ComplaintFilterSet
+    ordering_fields = ["received_at", "created_at", "severity"]
+
+    def get_queryset(self):
+        return selectors.complaint_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._fresh(services.complaint_create(by=self.request.user, **serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._fresh(services.complaint_update(
+            complaint=serializer.instance, by=self.request.user, **serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.complaint_delete(complaint=instance, by=self.request.user)
+
+    @extend_schema(request=ComplaintStatusSerializer, responses={200: ComplaintSerializer})
+    @action(detail=True, methods=["post"], required_action="change")
+    def status(self, request, pk=None):
+        """Move the complaint to another status."""
+        complaint = self.get_object()
+        serializer = ComplaintStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        complaint = services.complaint_set_status(complaint=complaint, by=request.user, **serializer.validated_data)
+        return Response(ComplaintSerializer(self._fresh(complaint), context=self.get_serializer_context()).data)
+
+
+# ------------------------------------------------------------- knowledge base
+
+
+class _KnowledgeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                        mixins.UpdateModelMixin, mixins.DestroyModelMixin, TenantViewSet):
+    permission_object = "crm.article"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def _fresh(self, instance):
+        return self.get_queryset().get(pk=instance.pk)
+
+
+class ArticleCategoryViewSet(_KnowledgeViewSet):
+    """Knowledge-base categories (a tree; a category with sub-categories or
+    articles cannot be deleted: 409)."""
+
+    serializer_class = ArticleCategorySerializer
+    queryset = ArticleCategory.objects.none()
+    ordering_fields = ["name"]
+
+    def get_queryset(self):
+        return selectors.article_category_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._fresh(
+            services.article_category_create(by=self.request.user, **serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._fresh(services.article_category_update(
+            category=serializer.instance, by=self.request.user, **serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.article_category_delete(category=instance, by=self.request.user)
+
+
+class ArticleViewSet(_KnowledgeViewSet):
+    """Knowledge-base articles: published ones for everyone with
+    ``crm.article.view``; drafts for their author and editors. ``q`` searches
+    title and text (substring, works for Chinese)."""
+
+    serializer_class = ArticleSerializer
+    queryset = Article.objects.none()
+    filterset_class = ArticleFilterSet
+    ordering_fields = ["title", "updated_at", "published_at"]
+
+    def get_queryset(self):
+        return selectors.article_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._fresh(services.article_create(by=self.request.user, **serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._fresh(services.article_update(
+            article=serializer.instance, by=self.request.user, **serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.article_delete(article=instance, by=self.request.user)
+
+
+
+# ------------------------------------------------------------ web leads and bids
+
+
+class LeadViewSet(ExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                  TenantViewSet):
+    """Web leads (在线订单) from the public order form, in the caller's data
+    scope (by assignee). A new lead is decided once: ``qualify`` turns it into
+    a customer (or links an existing one), optionally with a contact and an
+    opportunity, in one transaction; ``reject`` needs a reason. Deciding again
+    answers 409."""
+
+    serializer_class = WebLeadSerializer
+    permission_object = "crm.lead"
+    table_export = LEAD_EXPORT
+    queryset = WebLead.objects.none()
+    filterset_class = LeadFilterSet
+    search_fields = ["company_name", "contact_name", "phone", "email"]
+    ordering_fields = ["created_at", "company_name", "decided_at"]
+
+    def get_queryset(self):
+        return selectors.lead_list(user=self.request.user)
+
+    def _answer(self, lead):
+        return Response(WebLeadSerializer(self.get_queryset().get(pk=lead.pk)).data)
+
+    def perform_destroy(self, instance):
+        services.lead_delete(lead=instance, by=self.request.user)
+
+    @extend_schema(request=LeadQualifySerializer, responses={200: WebLeadSerializer})
+    @action(detail=True, methods=["post"], required_action="change")
+    def qualify(self, request, pk=None):
+        """Qualify into a new customer (409 when its name or phone matches an
+        existing one, unless ``allow_duplicate``) or into ``customer``, with a
+        contact and, given ``opportunity_project``, an opportunity."""
+        lead = self.get_object()
+        serializer = LeadQualifySerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return self._answer(services.lead_qualify(lead=lead, by=request.user, **serializer.validated_data))
+
+    @extend_schema(request=LeadRejectSerializer, responses={200: WebLeadSerializer})
+    @action(detail=True, methods=["post"], required_action="change")
+    def reject(self, request, pk=None):
+        """Reject a new lead, with a reason."""
+        lead = self.get_object()
+        serializer = LeadRejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._answer(services.lead_reject(lead=lead, by=request.user, **serializer.validated_data))
+
+
+class CrmSettingsView(APIView):
+    """The workspace's CRM settings: who receives the leads of the public order
+    form, and after how many days an opportunity without a follow-up is stale
+    (administrators only)."""
+
+    admin_only = True
+
+    @extend_schema(responses={200: CrmSettingsSerializer}, operation_id="crm_settings_retrieve")
+    def get(self, request):
+        return Response(CrmSettingsSerializer(services.crm_settings()).data)
+
+    @extend_schema(request=CrmSettingsSerializer, responses={200: CrmSettingsSerializer},
+                   operation_id="crm_settings_partial_update")
+    def patch(self, request):
+        serializer = CrmSettingsSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return Response(CrmSettingsSerializer(
+            services.crm_settings_update(by=request.user, **serializer.validated_data)).data)
+
+
+class BidViewSet(_CrudViewSet):
+    """Bids (招投标记录) on the opportunities in the caller's data scope."""
+
+    serializer_class = BidSerializer
+    permission_object = "crm.bid"
+    table_export = BID_EXPORT
+    queryset = Bid.objects.none()
+    filterset_class = BidFilterSet
+    ordering_fields = ["bid_date", "amount", "created_at"]
+
+    def get_queryset(self):
+        return selectors.bid_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._fresh(services.bid_create(by=self.request.user, **serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = self._fresh(services.bid_update(bid=serializer.instance, by=self.request.user,
+                                                              **serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.bid_delete(bid=instance, by=self.request.user)

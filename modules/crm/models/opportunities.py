@@ -199,6 +199,12 @@ class CrmSettings(models.Model):
         _("stale after (days)"), default=30,
         help_text=_("An open opportunity without a follow-up for this many days is flagged as stale."),
     )
+    lead_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("web lead assignee"),
+        help_text=_("Leads from the public order form are assigned to this person; without one, the workspace "
+                    "administrators are told."),
+    )
 
     class Meta:
         verbose_name = _("CRM settings")

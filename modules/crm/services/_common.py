@@ -75,3 +75,18 @@ def check_still_visible(obj, by, field: str = "owner") -> None:
             _("You would no longer be able to see this record. Choose an owner within your data scope."),
             fields={field: [_("Outside your data scope.")]},
         )
+
+
+def currency_code(data: dict, errors: dict, field: str = "currency") -> None:
+    """Normalise ``data[field]`` to an upper-case three-letter code, or report it."""
+    if field not in data:
+        return
+    data[field] = (data[field] or "").strip().upper()
+    if len(data[field]) != 3 or not data[field].isalpha():
+        errors[field] = [_("Use a three-letter currency code.")]
+
+
+def choice(data: dict, errors: dict, field: str, choices) -> None:
+    """Report ``data[field]`` unless it is one of ``choices`` (a TextChoices)."""
+    if field in data and data[field] not in choices.values:
+        errors[field] = [_("Choose a valid option.")]

@@ -6,13 +6,18 @@ caller's department; a reassignment moves the customer to the new owner's
 department unless one is given; and nobody may save a customer so that it
 falls outside their own data scope (they could no longer see or fix it).
 
+Duplicates: a new customer, or an edit, whose name, tax id or phone matches
+another counterparty of the company is refused with a 409 naming the match,
+unless the caller confirms (``allow_duplicate``). The check is company-wide
+(customers belong to the company, not to one rep's scope).
+
 A change of owner is a reassignment (one place for it: :func:`customer_update`):
 the open opportunities the previous owner held on the customer follow it, and
 every hand-over is kept as an :class:`OwnerChange` row."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -23,12 +28,15 @@ from core.audit.services import audit_record, changes_between
 from core.errors import DomainError, ErrorCode
 
 from ..models import Customer, Opportunity, OwnerChange
+from ._common import money, raise_if, text
 from ..models.opportunities import OPEN_STAGES
 
 UNSET = object()
-EDITABLE_FIELDS = ("name", "kind", "grade", "region", "industry", "phone", "credit_limit", "owner", "department")
-TEXT_LIMITS = {"name": 200, "grade": 16, "region": 80, "industry": 80, "phone": 40}
-MAX_MONEY = Decimal("999999999999.99")
+EDITABLE_FIELDS = ("name", "kind", "grade", "region", "industry", "phone", "tax_id", "source", "credit_rating",
+                   "credit_limit", "owner", "department")
+TEXT_LIMITS = {"name": 200, "grade": 16, "region": 80, "industry": 80, "phone": 40, "tax_id": 40}
+CHOICE_FIELDS = {"kind": Customer.Kind, "source": Customer.Source, "credit_rating": Customer.CreditRating}
+DUPLICATE_KEYS = ("name", "tax_id", "phone")
 
 
 def _clean(data: dict) -> dict:
@@ -36,40 +44,42 @@ def _clean(data: dict) -> dict:
     errors: dict = {}
     clean = dict(data)
     for field, limit in TEXT_LIMITS.items():
+        text(clean, errors, field, limit, required=field == "name")
+    for field, choices in CHOICE_FIELDS.items():
         if field in clean:
-            clean[field] = (clean[field] or "").strip()
-            if len(clean[field]) > limit:
-                errors[field] = [_("Use at most %(n)d characters.") % {"n": limit}]
-    if "name" in clean and not clean["name"]:
-        errors["name"] = [_("This field is required.")]
-    if "kind" in clean and clean["kind"] not in Customer.Kind.values:
-        errors["kind"] = [_("Choose a valid kind.")]
+            clean[field] = clean[field] or ("" if field != "kind" else Customer.Kind.CUSTOMER)
+            if clean[field] and clean[field] not in choices.values:
+                errors[field] = [_("Choose a valid option.")]
     if "credit_limit" in clean:
-        try:
-            amount = Decimal(str(clean["credit_limit"]))
-        except (InvalidOperation, TypeError, ValueError):
-            errors["credit_limit"] = [_("Enter an amount.")]
-        else:
-            if not amount.is_finite():
-                errors["credit_limit"] = [_("Enter an amount.")]
-            elif amount < 0:
-                errors["credit_limit"] = [_("The credit limit cannot be negative.")]
-            elif amount.as_tuple().exponent < -2:
-                errors["credit_limit"] = [_("Use at most two decimal places.")]
-            elif amount > MAX_MONEY:
-                errors["credit_limit"] = [_("The amount is too large.")]
-            else:
-                amount = amount.quantize(Decimal("0.01"))  # 5 and 5.00 are the same limit
-            clean["credit_limit"] = amount
+        clean["credit_limit"] = money(clean["credit_limit"], errors, "credit_limit")
     if "owner" in clean:
         owner = clean["owner"]
         if owner is None:
             errors["owner"] = [_("This field is required.")]
         elif not owner.is_active:
             errors["owner"] = [_("The owner must be an active member.")]
-    if errors:
-        raise DomainError(_("Please correct the highlighted fields."), fields=errors)
+    raise_if(errors)
     return clean
+
+
+def _refuse_duplicates(data: dict, *, exclude_pk=None) -> None:
+    """Raise a 409 naming the counterparties that share a name, tax id or phone."""
+    from ..selectors import customer_duplicates
+
+    matches = customer_duplicates(name=data.get("name", ""), tax_id=data.get("tax_id", ""),
+                                  phone=data.get("phone", ""), exclude_pk=exclude_pk)
+    if not matches:
+        return
+    fields: dict = {}
+    for match in matches:
+        for field in match.matched_on:
+            fields.setdefault(field, []).append(
+                _("Same as “%(name)s” (owner: %(owner)s).") % {"name": match.customer.name,
+                                                              "owner": match.customer.owner})
+    raise DomainError(
+        _("This looks like a customer that already exists. Check the matches, or confirm to save it anyway."),
+        code=ErrorCode.CONFLICT, fields=fields,
+    )
 
 
 def _check_still_visible(customer: Customer, by) -> None:
@@ -86,12 +96,16 @@ def _check_still_visible(customer: Customer, by) -> None:
 @transaction.atomic
 def customer_create(
     *, by, name: str, kind: str = Customer.Kind.CUSTOMER, grade: str = "", region: str = "", industry: str = "",
-    phone: str = "", credit_limit: Decimal = Decimal("0"), owner=None, department=UNSET,
+    phone: str = "", tax_id: str = "", source: str = "", credit_rating: str = "",
+    credit_limit: Decimal = Decimal("0"), owner=None, department=UNSET, allow_duplicate: bool = False,
 ) -> Customer:
     data = _clean({
         "name": name, "kind": kind, "grade": grade, "region": region, "industry": industry, "phone": phone,
-        "credit_limit": credit_limit, "owner": owner if owner is not None else by,
+        "tax_id": tax_id, "source": source, "credit_rating": credit_rating, "credit_limit": credit_limit,
+        "owner": owner if owner is not None else by,
     })
+    if not allow_duplicate:
+        _refuse_duplicates(data)
     data["department"] = by.department if department is UNSET else department
     customer = Customer.objects.create(**data)
     _check_still_visible(customer, by)
@@ -120,7 +134,8 @@ def _hand_over(*, customer: Customer, old_owner, by, reason: str, job) -> None:
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, by, reason: str = "", job=None, **data) -> Customer:
+def customer_update(*, customer: Customer, by, reason: str = "", job=None, allow_duplicate: bool = False,
+                    **data) -> Customer:
     """Change fields; a change of owner is a reassignment (see :func:`customer_reassign`)."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -134,6 +149,9 @@ def customer_update(*, customer: Customer, by, reason: str = "", job=None, **dat
     changes = changes_between(customer, data)
     if not changes:
         return customer
+    if not allow_duplicate and set(changes) & set(DUPLICATE_KEYS):
+        _refuse_duplicates({key: data.get(key, getattr(customer, key)) for key in DUPLICATE_KEYS},
+                           exclude_pk=customer.pk)
     old_owner = customer.owner
     for field, value in data.items():
         setattr(customer, field, value)

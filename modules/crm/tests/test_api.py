@@ -38,8 +38,8 @@ def exported_names(response):
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["id", "name", "kind", "grade", "region", "industry", "phone", "credit_limit", "owner",
-                       "owner_email", "department"]
+    assert rows[0] == ["id", "name", "kind", "grade", "region", "industry", "phone", "tax_id", "source",
+                       "credit_rating", "credit_limit", "owner", "owner_email", "department"]
     return sorted(row[1] for row in rows[1:])
 
 
@@ -136,7 +136,7 @@ def test_rep_cannot_create_or_move_customers_out_of_their_scope(api_for, tenant_
     error = error_of(client.post(f"{URL}{org.c_r1.pk}/reassign/", {"owner": str(org.p.pk)}, format="json"), 400)
     assert list(error["fields"]) == ["owner"]
     error = error_of(client.patch(f"{URL}{org.c_r1.pk}/", {"credit_limit": "-1"}, format="json"), 400)
-    assert error["fields"] == {"credit_limit": ["The credit limit cannot be negative."]}
+    assert error["fields"] == {"credit_limit": ["The amount cannot be negative."]}
     assert customers_of(tenant_a) == before
 
 

@@ -15,7 +15,7 @@ from core.errors import DomainError
 from modules.crm import services
 from modules.crm.models import Opportunity, Quote, QuoteLine
 from modules.crm.models.quotes import line_amounts
-from tests.factories import ProductFactory, RoleFactory
+from tests.factories import ProductFactory, RoleFactory, drop_flows
 
 from .conftest import in_schema
 from .test_opportunities import PIPELINE_PERMISSIONS, crm  # noqa: F401 - fixture
@@ -41,6 +41,7 @@ def q(crm, tenant_a):
         usd = ProductFactory(sku="USD-1", name="Imported valve", list_price=Decimal("10.00"), currency="USD")
         opp = services.opportunity_create(by=crm.r1, customer=crm.c_r1, project="Line 4", amount="1000",
                                           stage="proposal")
+        drop_flows(document_type="crm.quote")  # replace the seeded default with this test's flow
         flow = approvals.flow_create(by=crm.admin, document_type="crm.quote", name="Quote approval", steps=[
             {"name": "Manager", "kind": StepKind.SINGLE, "assignee_type": AssigneeType.MANAGER, "manager_level": 1},
             {"name": "Director", "kind": StepKind.SINGLE, "assignee_type": AssigneeType.ROLE, "role": director_role,

@@ -56,9 +56,9 @@ def test_create_with_explicit_owner_and_department(org, tenant_a):
     "data,field,message",
     [
         ({"name": " "}, "name", "This field is required."),
-        ({"name": "X", "credit_limit": Decimal("-1")}, "credit_limit", "The credit limit cannot be negative."),
+        ({"name": "X", "credit_limit": Decimal("-1")}, "credit_limit", "The amount cannot be negative."),
         ({"name": "X", "credit_limit": Decimal("0.001")}, "credit_limit", "Use at most two decimal places."),
-        ({"name": "X", "kind": "partner"}, "kind", "Choose a valid kind."),
+        ({"name": "X", "kind": "partner"}, "kind", "Choose a valid option."),
         ({"name": "X", "phone": "1" * 41}, "phone", "Use at most 40 characters."),
     ],
 )

@@ -54,7 +54,7 @@ def test_list_filters_and_pagination(web_for, tenant_a, org):
     assert page_names(client.get(LIST, {"q": "hangzhou"})) == ["Bulk 07"]
     assert page_names(client.get(LIST, {"department": str(org.east.pk)})) == ["East by P", "R1 Corp", "R2 Corp"]
     html = first.content.decode()
-    assert 'href="/crm/customers/export/"' in html
+    assert 'href="/crm/customers/export/?format=xlsx"' in html and 'href="/crm/customers/export/?format=csv"' in html
     assert "<script>" not in html and "onclick" not in html
 
 
@@ -81,7 +81,7 @@ def test_create_shows_errors_and_changes_nothing(web_for, tenant_a, org):
         "name": "Sneaky", "kind": "customer", "credit_limit": "-5", "owner": str(org.r1.pk),
     })
     assert response.status_code == 400
-    assert response.context["form"].errors["credit_limit"] == ["The credit limit cannot be negative."]
+    assert response.context["form"].errors["credit_limit"] == ["The amount cannot be negative."]
     response = client.post("/crm/customers/new/", {
         "name": "Sneaky", "kind": "customer", "credit_limit": "5", "owner": str(org.p.pk),
     })

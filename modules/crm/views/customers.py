@@ -2,48 +2,51 @@
 A customer outside the caller's scope answers 404, like the API."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.access import access_for
 from core.audit.selectors import audit_list, change_rows
-from core.csvexport import csv_response
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
+from core.listing import filter_list
 from core.org.webutils import add_domain_error, permission_required
 
 from .. import selectors, services
-from ..api.views import CUSTOMER_CSV_HEADER, customer_csv_rows
+from ..exports import CUSTOMER_EXPORT
 from ..filters import CustomerFilterSet
-from ..forms import CustomerForm
+from ..forms import CustomerForm, CustomerImportForm
+from ..services import customer_import as importing
 
-PAGE_SIZE = 25
 
 
-def _filtered(request):
-    filterset = CustomerFilterSet(request.GET, queryset=selectors.customer_list(user=request.user), request=request)
-    valid = filterset.is_valid()
-    return filterset, (filterset.qs if valid else filterset.queryset.none()), valid
+def _customers(request):
+    return filter_list(request, CustomerFilterSet, selectors.customer_list(user=request.user))
+
+
+def _refused(form, exc: DomainError) -> None:
+    """Show the service's refusal on the form; a possible duplicate may be confirmed."""
+    if exc.code == ErrorCode.CONFLICT:
+        form.offer_duplicate_override()
+        form.add_error(None, exc.message)
+    add_domain_error(form, exc)
 
 
 @permission_required("crm.customer.view")
 def customer_list(request):
-    filterset, customers, valid = _filtered(request)
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = _customers(request)
     access = access_for(request.user)
     return render(request, "crm/customer_list.html", {
-        "filter": filterset, "page_obj": page,
+        "filter": listing.filter, "page_obj": listing.page(request),
         "can_add": access.can("crm.customer.add"), "can_export": access.can("crm.customer.export"),
-    }, status=200 if valid else 400)
+        "can_import": access.can("crm.customer.add"),
+    }, status=listing.status)
 
 
 @permission_required("crm.customer.export")
 def customer_export(request):
-    _filterset, customers, _valid = _filtered(request)
-    return csv_response(f"customers-{timezone.localdate():%Y%m%d}.csv", CUSTOMER_CSV_HEADER,
-                        customer_csv_rows(customers))
+    return _customers(request).export(request, CUSTOMER_EXPORT)
 
 
 @permission_required("crm.customer.view")
@@ -76,10 +79,11 @@ def customer_create(request):
     form = CustomerForm(request.POST or None,
                         initial={"owner": request.user.pk, "department": request.user.department_id})
     if request.method == "POST" and form.is_valid():
+        data, allow_duplicate = form.service_data()
         try:
-            customer = services.customer_create(by=request.user, **form.cleaned_data)
+            customer = services.customer_create(by=request.user, allow_duplicate=allow_duplicate, **data)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            _refused(form, exc)
         else:
             messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
             return redirect("crm:customer-detail", pk=customer.pk)
@@ -95,11 +99,11 @@ def customer_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         # Only what the user changed: a new owner with the department left
         # alone moves the customer to the new owner's department.
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        changed, allow_duplicate = form.service_data(form.changed_data)
         try:
-            services.customer_update(customer=customer, by=request.user, **changed)
+            services.customer_update(customer=customer, by=request.user, allow_duplicate=allow_duplicate, **changed)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            _refused(form, exc)
         else:
             messages.success(request, _("Customer %(name)s saved.") % {"name": form.cleaned_data["name"]})
             return redirect("crm:customer-detail", pk=customer.pk)
@@ -120,3 +124,55 @@ def customer_delete(request, pk):
         messages.success(request, _("Customer %(name)s deleted.") % {"name": customer.name})
         return redirect("crm:customer-list")
     return render(request, "crm/customer_confirm_delete.html", {"customer": customer})
+
+
+IMPORT_SALT = "crm.customer-import"
+IMPORT_MAX_AGE = 3600
+
+
+@permission_required("crm.customer.add")
+def customer_import_template(request):
+    """An empty sheet with the columns the import reads (the export's)."""
+    return CUSTOMER_EXPORT.response([], "xlsx")
+
+
+@permission_required("crm.customer.add")
+@require_http_methods(["GET", "POST"])
+def customer_import(request):
+    """Upload → preview (every row checked, nothing saved) → import all rows or
+    only the valid ones. The checked rows travel between the two steps signed
+    in the page, so nothing is stored half-way; they are checked again when saved."""
+    form = CustomerImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "preview": None}
+    if request.method == "POST" and "rows" in request.POST:
+        try:
+            rows = signing.loads(request.POST["rows"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+        except signing.BadSignature:
+            messages.error(request, _("The preview has expired. Upload the file again."))
+            return redirect("crm:customer-import")
+        rows = [(number, data) for number, data in rows]
+        try:
+            result = importing.import_customers(rows, by=request.user, mode=request.POST.get("mode", ""))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            context.update(_preview_context(rows, request.user), form=CustomerImportForm())
+            return render(request, "crm/customer_import.html", context, status=400)
+        created = sum(1 for row in result.rows if row.customer is not None)
+        messages.success(request, _("%(n)d customer(s) imported.") % {"n": created}
+                         + (" " + _("%(n)d row(s) with errors were skipped.") % {"n": len(result.invalid_rows)}
+                            if result.invalid_rows else ""))
+        return redirect("crm:customer-list")
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = importing.read_customer_rows(form.cleaned_data["file"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            context.update(_preview_context(rows, request.user))
+    return render(request, "crm/customer_import.html", context, status=400 if form.errors else 200)
+
+
+def _preview_context(rows, user) -> dict:
+    preview = importing.preview_customer_import(rows, by=user)
+    return {"preview": preview, "columns": importing.COLUMNS,
+            "rows_token": signing.dumps(rows, salt=IMPORT_SALT, compress=True)}

@@ -1,7 +1,6 @@
 """Opportunity, follow-up, contact and reassignment pages."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,44 +9,53 @@ from django.views.decorators.http import require_http_methods
 
 from core.access import access_for
 from core.errors import DomainError
+from core.listing import filter_list
 from core.org.webutils import add_domain_error, permission_required
 
 from .. import selectors, services
+from ..exports import FOLLOW_UP_EXPORT, OPPORTUNITY_EXPORT
 from ..filters import FollowUpFilterSet, OpportunityFilterSet
 from ..forms import ContactForm, FollowUpForm, OpportunityForm, ReassignmentForm
+from .board import BOARD_TABS
 
-PAGE_SIZE = 25
+
+
+def _opportunities(request):
+    return filter_list(request, OpportunityFilterSet, selectors.opportunity_list(user=request.user))
 
 
 @permission_required("crm.opportunity.view")
 def opportunity_list(request):
-    filterset = OpportunityFilterSet(request.GET, queryset=selectors.opportunity_list(user=request.user),
-                                     request=request)
-    valid = filterset.is_valid()
-    page = Paginator(filterset.qs if valid else filterset.queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = _opportunities(request)
+    access = access_for(request.user)
     return render(request, "crm/opportunity_list.html", {
-        "filter": filterset, "page_obj": page, "can_add": access_for(request.user).can("crm.opportunity.add"),
-    }, status=200 if valid else 400)
+        "filter": listing.filter, "page_obj": listing.page(request), "can_add": access.can("crm.opportunity.add"),
+        "can_export": access.can("crm.opportunity.export"),
+    }, status=listing.status)
+
+
+@permission_required("crm.opportunity.export")
+def opportunity_export(request):
+    return _opportunities(request).export(request, OPPORTUNITY_EXPORT)
 
 
 @permission_required("crm.opportunity.view")
 def opportunity_detail(request, pk):
+    """The opportunity board (商机看板): the opportunity and one tab at a time
+    (``?tab=``), each tab read through its scoped selector."""
     user = request.user
     opportunity = get_object_or_404(selectors.opportunity_list(user=user), pk=pk)
     access = access_for(user)
-    return render(request, "crm/opportunity_detail.html", {
-        "opportunity": opportunity,
-        "follow_ups": selectors.follow_up_list(user=user).filter(opportunity=opportunity)
-        if access.can("crm.followup.view") else None,
-        "contacts": selectors.contact_list(user=user).filter(customer_id=opportunity.customer_id)
-        if access.can("crm.contact.view") else None,
-        "owner_changes": selectors.owner_change_list(user=user).filter(opportunity=opportunity)
-        if access.can("crm.customer.view") else None,
-        "quotes": selectors.quote_list(user=user).filter(opportunity=opportunity)
-        if access.can("crm.quote.view") else None,
+    tabs = [tab for tab in BOARD_TABS if access.can(tab.permission)]
+    active = next((tab for tab in tabs if tab.key == request.GET.get("tab")), tabs[0] if tabs else None)
+    context = {
+        "opportunity": opportunity, "tabs": tabs, "active_tab": active,
         "can_change": access.can("crm.opportunity.change"), "can_add_follow_up": access.can("crm.followup.add"),
         "can_add_quote": access.can("crm.quote.add") and opportunity.is_open,
-    })
+    }
+    if active is not None:
+        context.update(active.load(user, opportunity, access))
+    return render(request, "crm/opportunity_detail.html", context)
 
 
 @permission_required("crm.opportunity.add")
@@ -86,14 +94,22 @@ def opportunity_edit(request, pk):
                   status=400 if form.errors else 200)
 
 
+def _follow_ups(request):
+    return filter_list(request, FollowUpFilterSet, selectors.follow_up_list(user=request.user))
+
+
 @permission_required("crm.followup.view")
 def follow_up_list(request):
-    filterset = FollowUpFilterSet(request.GET, queryset=selectors.follow_up_list(user=request.user),
-                                  request=request)
-    valid = filterset.is_valid()
-    page = Paginator(filterset.qs if valid else filterset.queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "crm/followup_list.html", {"filter": filterset, "page_obj": page},
-                  status=200 if valid else 400)
+    listing = _follow_ups(request)
+    return render(request, "crm/followup_list.html", {
+        "filter": listing.filter, "page_obj": listing.page(request),
+        "can_export": access_for(request.user).can("crm.followup.export"),
+    }, status=listing.status)
+
+
+@permission_required("crm.followup.export")
+def follow_up_export(request):
+    return _follow_ups(request).export(request, FOLLOW_UP_EXPORT)
 
 
 @permission_required("crm.followup.add")

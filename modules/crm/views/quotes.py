@@ -4,7 +4,6 @@ copy, and a print view fit to send to the customer (print CSS, no script)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,26 +12,36 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import access_for
 from core.approvals.services.engine import open_request_for
 from core.errors import DomainError
+from core.listing import filter_list
 from core.org.webutils import add_domain_error, permission_required
 
 from .. import selectors, services
+from ..exports import QUOTE_EXPORT
 from ..filters import QuoteFilterSet
 from ..forms import QuoteCopyForm, QuoteForm, QuoteLineForm, QuoteLineFormSet, QuoteLostForm
 
-PAGE_SIZE = 25
 
 
 def _quote(request, pk, permission="crm.quote.view"):
     return get_object_or_404(selectors.quote_with_lines(user=request.user, permission=permission), pk=pk)
 
 
+def _quotes(request):
+    return filter_list(request, QuoteFilterSet, selectors.quote_list(user=request.user))
+
+
 @permission_required("crm.quote.view")
 def quote_list(request):
-    filterset = QuoteFilterSet(request.GET, queryset=selectors.quote_list(user=request.user), request=request)
-    valid = filterset.is_valid()
-    page = Paginator(filterset.qs if valid else filterset.queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "crm/quote_list.html", {"filter": filterset, "page_obj": page},
-                  status=200 if valid else 400)
+    listing = _quotes(request)
+    return render(request, "crm/quote_list.html", {
+        "filter": listing.filter, "page_obj": listing.page(request),
+        "can_export": access_for(request.user).can("crm.quote.export"),
+    }, status=listing.status)
+
+
+@permission_required("crm.quote.export")
+def quote_export(request):
+    return _quotes(request).export(request, QUOTE_EXPORT)
 
 
 def _lines_of(formset) -> list[dict]:

@@ -1,13 +1,17 @@
 """Shapes only: formats are checked here, business rules in the services."""
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.org.models import Department
+from modules.oa import selectors
 from modules.oa.models import (
-    Announcement, AnnouncementKind, AnnouncementReceipt, Event, ExpenseClaim, InvitationResponse, LeaveKind, LeaveRequest, Meeting,
-    MeetingInvitation, Message, MessageRecipient, WorkLog,
+    Announcement, AnnouncementKind, AnnouncementReceipt, Attachment, Document, DocumentVersion, Event, ExpenseClaim,
+    Folder, InvitationResponse, LeaveKind, LeaveRequest, Meeting, MeetingInvitation, Message, MessageRecipient, Share,
+    SharePermission, WorkLog,
 )
 
 User = get_user_model()
@@ -37,6 +41,19 @@ def _people(**kwargs):
 
 def _departments(**kwargs):
     return serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), many=True, required=False, **kwargs)
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id among the rows ``selector`` lets the caller see; any other id
+    reads as "does not exist" (so it reveals nothing)."""
+
+    def __init__(self, selector=None, **kwargs):
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return self.selector(user=request.user) if request is not None else super().get_queryset()
 
 
 class DocumentCommentSerializer(serializers.Serializer):
@@ -164,6 +181,27 @@ class ReceiptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# ------------------------------------------------------------ attachments
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    uploaded_by_name = serializers.CharField(source="uploaded_by.__str__", read_only=True)
+    download_url = serializers.SerializerMethodField(help_text="GET it for the file (a download).")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "document", "meeting", "name", "size", "uploaded_by", "uploaded_by_name", "created_at",
+                  "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, attachment) -> str:
+        return reverse("api:oa:attachment-download", args=[attachment.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The file (multipart/form-data); at most ATTACHMENT_MAX_BYTES.")
+
+
 # --------------------------------------------------------------- meetings
 
 
@@ -179,15 +217,18 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 class MeetingSerializer(serializers.ModelSerializer):
     organiser_name = serializers.CharField(source="organiser.__str__", read_only=True)
-    users = _people(write_only=True, help_text="People to invite.")
+    users = _people(write_only=True, help_text="People to invite. On PATCH, users and departments (when either "
+                                               "is sent) replace the whole attendee list.")
     departments = _departments(help_text="Departments whose active members are invited.")
     invitations = InvitationSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
     remind_minutes = serializers.IntegerField(min_value=0, required=False, default=15)
 
     class Meta:
         model = Meeting
         fields = ["id", "organiser", "organiser_name", "title", "starts_at", "ends_at", "location", "agenda",
-                  "minutes", "users", "departments", "invitations", "remind_minutes", "cancelled_at", "created_at"]
+                  "minutes", "users", "departments", "invitations", "attachments", "remind_minutes", "cancelled_at",
+                  "created_at"]
         read_only_fields = ["id", "organiser", "minutes", "cancelled_at", "created_at"]
 
 
@@ -197,3 +238,79 @@ class RespondSerializer(serializers.Serializer):
 
 class MinutesSerializer(serializers.Serializer):
     minutes = serializers.CharField(max_length=50000)
+
+
+# -------------------------------------------------------------- documents
+
+
+class ShareSerializer(serializers.ModelSerializer):
+    document = VisibleRelatedField(selectors.document_list, queryset=Document.objects.all(), required=False,
+                                   allow_null=True, help_text="The document to share (or give folder).")
+    folder = VisibleRelatedField(selectors.folder_list, queryset=Folder.objects.all(), required=False,
+                                 allow_null=True, help_text="The folder to share, with everything below it.")
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True,
+                                              help_text="Share with this person (or give department).")
+    user_name = serializers.CharField(source="user.__str__", read_only=True, allow_null=True)
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False,
+                                                    allow_null=True, help_text="Share with its members.")
+    department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
+    permission = inline_choice(SharePermission.choices, required=False, default=SharePermission.VIEW)
+
+    class Meta:
+        model = Share
+        fields = ["id", "document", "folder", "user", "user_name", "department", "department_name", "permission",
+                  "shared_by", "created_at"]
+        read_only_fields = ["id", "shared_by", "created_at"]
+        validators = []  # sharing again with the same person or department updates the share
+
+    def validate(self, attrs):
+        if bool(attrs.get("document")) == bool(attrs.get("folder")):
+            raise serializers.ValidationError({"document": [_("Give a document or a folder, not both.")]})
+        return attrs
+
+
+class FolderSerializer(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    parent = VisibleRelatedField(selectors.folder_list, queryset=Folder.objects.all(), required=False,
+                                 allow_null=True, help_text="The folder it is in; null is the top level.")
+    shares = ShareSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Folder
+        fields = ["id", "name", "parent", "owner", "owner_name", "shares", "created_at", "updated_at"]
+        read_only_fields = ["id", "owner", "created_at", "updated_at"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    body = serializers.CharField(required=False, allow_blank=True, help_text="Markdown (raw HTML is shown as text).")
+    folder = VisibleRelatedField(selectors.folder_list, queryset=Folder.objects.all(), required=False,
+                                 allow_null=True, help_text="The folder it is in; null is the top level. Only the "
+                                                            "owner moves a document.")
+    shares = ShareSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["id", "title", "body", "folder", "owner", "owner_name", "version", "shares", "attachments",
+                  "created_at", "updated_at"]
+        read_only_fields = ["id", "owner", "version", "created_at", "updated_at"]
+
+
+class DocumentVersionSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.__str__", read_only=True)
+
+    class Meta:
+        model = DocumentVersion
+        fields = ["id", "number", "title", "body", "author", "author_name", "restored_from", "created_at"]
+        read_only_fields = fields
+
+
+class DocumentVersionSummarySerializer(DocumentVersionSerializer):
+    class Meta(DocumentVersionSerializer.Meta):
+        fields = [f for f in DocumentVersionSerializer.Meta.fields if f != "body"]
+        read_only_fields = fields
+
+
+class RestoreSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="The number of the version to restore.")

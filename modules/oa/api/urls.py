@@ -3,8 +3,8 @@
 from rest_framework.routers import SimpleRouter
 
 from .views import (
-    AnnouncementViewSet, EventViewSet, ExpenseClaimViewSet, LeaveRequestViewSet, MeetingViewSet, MessageViewSet,
-    WorkLogViewSet,
+    AnnouncementViewSet, AttachmentViewSet, DocumentViewSet, EventViewSet, ExpenseClaimViewSet, FolderViewSet,
+    LeaveRequestViewSet, MeetingViewSet, MessageViewSet, ShareViewSet, WorkLogViewSet,
 )
 
 router = SimpleRouter(trailing_slash=True)
@@ -15,5 +15,9 @@ router.register("events", EventViewSet, basename="event")
 router.register("messages", MessageViewSet, basename="message")
 router.register("announcements", AnnouncementViewSet, basename="announcement")
 router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("folders", FolderViewSet, basename="folder")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("shares", ShareViewSet, basename="share")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 
 urlpatterns = router.urls

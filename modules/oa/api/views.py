@@ -1,22 +1,35 @@
 """OA API (thin: selectors scope, services write)."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from api.viewsets import TenantViewSet
 from modules.oa import selectors, services
+from modules.oa.downloads import attachment_response
 from modules.oa.filters import (
-    AnnouncementFilterSet, EventFilterSet, ExpenseClaimFilterSet, LeaveRequestFilterSet, MessageFilterSet,
-    WorkLogFilterSet,
+    AnnouncementFilterSet, DocumentFilterSet, EventFilterSet, ExpenseClaimFilterSet, FolderFilterSet,
+    LeaveRequestFilterSet, MessageFilterSet, ShareFilterSet, WorkLogFilterSet,
 )
-from modules.oa.models import Announcement, Event, ExpenseClaim, LeaveRequest, Meeting, Message, WorkLog
+from modules.oa.models import (
+    Announcement, Attachment, Document, Event, ExpenseClaim, Folder, LeaveRequest, Meeting, Message, Share, WorkLog,
+)
 
 from .serializers import (
-    AnnouncementSerializer, DocumentCommentSerializer, EventSerializer, ExpenseClaimSerializer, LeaveSerializer,
-    MeetingSerializer, MessageSerializer, MinutesSerializer, ReceiptSerializer, RespondSerializer, WorkLogSerializer,
+    AnnouncementSerializer, AttachmentSerializer, AttachmentUploadSerializer, DocumentCommentSerializer,
+    DocumentSerializer, DocumentVersionSerializer, DocumentVersionSummarySerializer, EventSerializer,
+    ExpenseClaimSerializer, FolderSerializer, LeaveSerializer, MeetingSerializer, MessageSerializer,
+    MinutesSerializer, ReceiptSerializer, RespondSerializer, RestoreSerializer, ShareSerializer, WorkLogSerializer,
 )
+
+UPLOAD_SCHEMA = extend_schema(request={"multipart/form-data": AttachmentUploadSerializer},
+                              responses={201: AttachmentSerializer})
 
 
 class _Crud(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -229,9 +242,21 @@ class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         return Response(ReceiptSerializer(selectors.receipts_of(announcement=announcement), many=True).data)
 
 
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TenantViewSet):
-    """Meetings the caller organises or is invited to."""
+def _attach(request, parent) -> Response:
+    """Store the multipart ``file`` as an attachment of ``parent``."""
+    upload = AttachmentUploadSerializer(data=request.data)
+    upload.is_valid(raise_exception=True)
+    attachment = services.attachment_add(parent=parent, by=request.user, upload=upload.validated_data["file"])
+    return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
+
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     mixins.UpdateModelMixin, TenantViewSet):
+    """Meetings the caller organises or is invited to. PATCH (the organiser)
+    edits or reschedules: new attendees are invited, removed ones told, the
+    others get an update and the reminders follow the new time."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
     serializer_class = MeetingSerializer
     permission_object = "oa.meeting"
     queryset = Meeting.objects.none()
@@ -246,6 +271,11 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     def perform_create(self, serializer):
         meeting = services.meeting_create(by=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=meeting.pk)
+
+    def perform_update(self, serializer):
+        meeting = services.meeting_update(meeting=serializer.instance, by=self.request.user,
+                                          **serializer.validated_data)
         serializer.instance = self.get_queryset().get(pk=meeting.pk)
 
     @extend_schema(request=RespondSerializer, responses={200: MeetingSerializer})
@@ -275,3 +305,132 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         meeting = services.meeting_cancel(meeting=self.get_object(), by=request.user)
         return Response(self._fresh(meeting))
 
+    @UPLOAD_SCHEMA
+    @action(detail=True, methods=["post"], required_action="change", parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        """Attach a minutes file (multipart ``file``); attendees can download it."""
+        return _attach(request, self.get_object())
+
+
+# -------------------------------------------------------------- documents
+
+
+class FolderViewSet(_Crud):
+    """Folders the caller can see: their own, those shared with them or their
+    department and everything below those, and what their data scope reaches.
+    Only the owner renames, moves (``parent``) and deletes (empty folders)."""
+
+    serializer_class = FolderSerializer
+    permission_object = "oa.document"
+    queryset = Folder.objects.none()
+    filterset_class = FolderFilterSet
+    search_fields = ["name"]
+    ordering_fields = ["name", "updated_at"]
+    create_service = staticmethod(services.folder_create)
+    update_service = staticmethod(services.folder_update)
+    delete_service = staticmethod(services.folder_delete)
+    instance_arg = "folder"
+
+    def get_queryset(self):
+        return selectors.with_folder_details(selectors.folder_list(user=self.request.user))
+
+
+class DocumentViewSet(_Crud):
+    """Documents the caller can see (same rules as folders, plus documents
+    shared one by one). Every change of the title or text is a new version."""
+
+    serializer_class = DocumentSerializer
+    permission_object = "oa.document"
+    queryset = Document.objects.none()
+    filterset_class = DocumentFilterSet
+    search_fields = ["title", "body"]
+    ordering_fields = ["title", "updated_at"]
+    create_service = staticmethod(services.document_create)
+    update_service = staticmethod(services.document_update)
+    delete_service = staticmethod(services.document_delete)
+    instance_arg = "document"
+
+    def get_queryset(self):
+        return selectors.with_document_details(selectors.document_list(user=self.request.user))
+
+    @extend_schema(responses={200: DocumentVersionSummarySerializer(many=True)})
+    @action(detail=True, methods=["get"], required_action="view", filter_backends=[])
+    def versions(self, request, pk=None):
+        """The versions, newest first (without their text)."""
+        page = self.paginate_queryset(selectors.versions_of(document=self.get_object()))
+        return self.get_paginated_response(DocumentVersionSummarySerializer(page, many=True).data)
+
+    @extend_schema(parameters=[OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)],
+                   responses={200: DocumentVersionSerializer})
+    @action(detail=True, methods=["get"], required_action="view", url_path=r"versions/(?P<number>[^/.]+)",
+            url_name="version")
+    def version(self, request, pk=None, number=None):
+        """One version with its text."""
+        versions = selectors.versions_of(document=self.get_object())
+        if not number.isdigit():  # any segment routes here, so that authentication answers first
+            raise Http404
+        return Response(DocumentVersionSerializer(get_object_or_404(versions, number=int(number))).data)
+
+    @extend_schema(request=RestoreSerializer, responses={200: DocumentSerializer})
+    @action(detail=True, methods=["post"], required_action="change")
+    def restore(self, request, pk=None):
+        """Save an old version again as the newest version."""
+        document = self.get_object()
+        serializer = RestoreSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.document_restore(document=document, by=request.user,
+                                             number=serializer.validated_data["version"])
+        return Response(self.get_serializer(self._fresh(document)).data)
+
+    @UPLOAD_SCHEMA
+    @action(detail=True, methods=["post"], required_action="change", parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        """Attach a file (multipart ``file``)."""
+        return _attach(request, self.get_object())
+
+
+class ShareViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, TenantViewSet):
+    """Who has access to the documents and folders the caller can see. The
+    owner shares (POST: a document or a folder, a person or a department,
+    view or edit; sharing again changes the access) and removes access."""
+
+    serializer_class = ShareSerializer
+    permission_object = "oa.document"
+    queryset = Share.objects.none()
+    filterset_class = ShareFilterSet
+
+    @property
+    def required_action(self) -> str:
+        """Reading needs oa.document.view; sharing and unsharing oa.document.change."""
+        return "view" if self.request.method in SAFE_METHODS else "change"
+
+    def get_queryset(self):
+        return selectors.share_list(user=self.request.user).order_by("created_at")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        document, folder = data.pop("document", None), data.pop("folder", None)
+        serializer.instance = services.share_grant(item=document or folder, by=self.request.user, **data)
+
+    def perform_destroy(self, instance):
+        services.share_revoke(share=instance, by=self.request.user)
+
+
+class AttachmentViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, TenantViewSet):
+    """Files of the documents and meetings the caller can see. Upload through
+    …/documents/{id}/attachments/ or …/meetings/{id}/attachments/."""
+
+    serializer_class = AttachmentSerializer
+    queryset = Attachment.objects.none()
+
+    def get_queryset(self):
+        return selectors.attachment_list(user=self.request.user)
+
+    def perform_destroy(self, instance):
+        services.attachment_delete(attachment=instance, by=self.request.user)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The file itself, as a download under its original name."""
+        return attachment_response(self.get_object())

@@ -17,7 +17,8 @@ from core.org.models import DataScope
 from tenants.models import TenantModule
 from tests.factories import DepartmentFactory, RoleFactory
 
-EVERYTHING = [f"oa.{obj}.{action}" for obj in ("event", "worklog", "meeting", "leave_request", "expense_claim")
+EVERYTHING = [f"oa.{obj}.{action}" for obj in ("event", "worklog", "meeting", "document", "leave_request",
+                                                "expense_claim")
               for action in ("view", "add", "change", "delete")] + ["oa.message.view", "oa.message.add",
                                                                       "oa.announcement.view"]
 PUBLISH = ["oa.announcement.add", "oa.announcement.change", "oa.announcement.delete"]
@@ -38,6 +39,13 @@ def error_of(response, status):
     body = response.json()
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
     return body["error"]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a fresh folder (never the project's media/)."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 @pytest.fixture

@@ -1,16 +1,9 @@
 // Draws the ops dashboard charts from the JSON block the page embeds.
 (function () {
   "use strict";
-  var source = document.getElementById("ops-chart-data");
-  if (!source || !window.echarts) { return; }
-  var data = JSON.parse(source.textContent);
-  function draw(name, option) {
-    var node = document.querySelector('[data-chart="' + name + '"]');
-    if (!node) { return; }
-    var chart = window.echarts.init(node, null, { renderer: "svg" });
-    chart.setOption(option);
-    window.addEventListener("resize", function () { chart.resize(); });
-  }
+  var data = window.weftCharts.data("ops-chart-data");
+  if (!data) { return; }
+  var draw = window.weftCharts.draw;
   var pie = function (rows) {
     return { tooltip: { trigger: "item" }, series: [{ type: "pie", radius: ["40%", "70%"], data: rows }] };
   };
