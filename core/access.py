@@ -136,6 +136,12 @@ def restrict(queryset: QuerySet, user, permission: str) -> QuerySet:
     return queryset if q is None else queryset.filter(q)
 
 
+def permitted(queryset: QuerySet, user, permission: str) -> QuerySet:
+    """Rows of shared reference data (no data scope): all of them with
+    ``permission``, none without."""
+    return queryset if access_for(user).can(permission) else queryset.none()
+
+
 def assert_can_grant(actor, *, permissions=(), scope: str | None = None) -> None:
     """No escalation: a non-admin may only hand out permission codes they hold
     and scopes they hold (or "own"). Raises a permission_denied DomainError."""

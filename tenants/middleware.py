@@ -1,6 +1,8 @@
 """Resolve the tenant from the Host header (cached, no DB query when warm) and
 refuse unknown or blocked workspaces with a clear page or JSON error."""
 
+import time
+
 from django.db import connection
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -56,18 +58,23 @@ class TenantResolutionMiddleware(TenantMainMiddleware):
 
 class TenantActivityMiddleware:
     """Record the tenant's last activity (for ops), at most once per five
-    minutes per tenant, from signed-in requests."""
+    minutes per tenant, from signed-in requests. The shared cache decides
+    across processes; each process also remembers when it last asked, so a
+    busy worker asks Redis once per interval per tenant instead of on every
+    request (the stamp may then lag by up to two intervals)."""
 
     INTERVAL_SECONDS = 300
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self._next_check: dict[int, float] = {}
 
     def __call__(self, request):
         response = self.get_response(request)
         tenant = getattr(request, "tenant", None)
         user = getattr(request, "user", None)
-        if tenant is not None and tenant.schema_name != "public" and user is not None and user.is_authenticated:
+        if (tenant is not None and tenant.schema_name != "public" and user is not None and user.is_authenticated
+                and self._due(tenant.pk)):
             from django.core.cache import caches
             from django.utils import timezone
 
@@ -76,3 +83,11 @@ class TenantActivityMiddleware:
             if caches["platform"].add(f"tenant-activity:{tenant.pk}", 1, self.INTERVAL_SECONDS):
                 Tenant.objects.filter(pk=tenant.pk).update(last_activity_at=timezone.now())
         return response
+
+    def _due(self, tenant_pk: int) -> bool:
+        """True at most once per interval per tenant in this process."""
+        now = time.monotonic()
+        if self._next_check.get(tenant_pk, 0.0) > now:
+            return False
+        self._next_check[tenant_pk] = now + self.INTERVAL_SECONDS
+        return True

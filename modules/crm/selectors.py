@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Lower, Trim
 
-from core.access import access_for, restrict
+from core.access import access_for, permitted, restrict
 from core.catalog.models import Category, Product
 from core.trees import flatten, nest, subtree_ids
 
@@ -115,15 +115,17 @@ def quote_with_lines(*, user, permission: str = "crm.quote.view") -> QuerySet[Qu
 
 
 def competitor_list(*, user, permission: str = "crm.competitor.view") -> QuerySet[Customer]:
-    """Counterparties of kind competitor in the caller's scope, with how many
-    products of theirs are on file."""
-    return restrict(Customer.objects.filter(kind=Customer.Kind.COMPETITOR).select_related("owner", "department")
-                    .annotate(product_count=Count("competitor_products")).order_by("name"), user, permission)
+    """Counterparties of kind competitor, with how many products of theirs are
+    on file. Competitor intelligence is shared by the whole company: the
+    permission decides, not the data scope (the counterparty record itself
+    stays scoped in the customer file)."""
+    return permitted(Customer.objects.filter(kind=Customer.Kind.COMPETITOR).select_related("owner", "department")
+                     .annotate(product_count=Count("competitor_products")).order_by("name"), user, permission)
 
 
 def competitor_product_list(*, user, permission: str = "crm.competitor.view") -> QuerySet[CompetitorProduct]:
-    """Products of the competitors in the caller's scope, with our comparable product."""
-    return restrict(CompetitorProduct.objects.select_related("competitor", "our_product"), user, permission)
+    """Competitors' products (shared like the competitors), with our comparable product."""
+    return permitted(CompetitorProduct.objects.select_related("competitor", "our_product"), user, permission)
 
 
 def opportunity_competitor_list(*, user, permission: str = "crm.competitor.view") -> QuerySet[OpportunityCompetitor]:

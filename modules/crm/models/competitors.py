@@ -50,7 +50,6 @@ class CompetitorProduct(TenantModel):
     strategy = models.TextField(_("strategy notes"), blank=True)
     last_seen_on = models.DateField(_("last seen"), null=True, blank=True)
 
-    data_scope = ScopeFields(owner="competitor__owner", department="competitor__department")
 
     class Meta:
         ordering = ["name"]

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.access import access_for
 from core.audit.services import audit_record, changes_between
 from core.catalog.models import Product
 from core.errors import DomainError, ErrorCode
@@ -35,7 +36,8 @@ NOTE_LIMIT = 5000
 
 
 def check_competitor(competitor: Customer | None, by) -> None:
-    """``competitor`` must be a visible counterparty of kind competitor."""
+    """``competitor`` must be a counterparty of kind competitor (competitors are
+    shared company-wide: the caller needs the permission, not the scope)."""
     if competitor is None:
         raise DomainError(_("Please correct the highlighted fields."),
                           fields={"competitor": [_("This field is required.")]})
@@ -43,7 +45,9 @@ def check_competitor(competitor: Customer | None, by) -> None:
         raise DomainError(_("Please correct the highlighted fields."), fields={"competitor": [
             _("“%(name)s” is not a competitor; set its kind to competitor in the customer file first.")
             % {"name": competitor.name}]})
-    check_reference(competitor, by, "crm.competitor.view", "competitor")
+    if not access_for(by).can("crm.competitor.view"):
+        raise DomainError(_("Please correct the highlighted fields."),
+                          fields={"competitor": [_("Unknown or outside your data scope.")]})
 
 
 def _optional_money(data: dict, errors: dict, field: str) -> None:
