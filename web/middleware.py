@@ -1,4 +1,5 @@
-"""Language: the user's choice (cookie or profile), else the tenant default."""
+"""Language: the user's choice (cookie or profile), else the tenant default,
+active for one request only."""
 
 from django.conf import settings
 from django.utils import translation
@@ -16,3 +17,10 @@ class TenantLocaleMiddleware(LocaleMiddleware):
             chosen = translation.get_language_from_request(request)
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        """Set Content-Language, then leave the thread in the default
+        language: the next request (or test) on this thread starts clean."""
+        response = super().process_response(request, response)
+        translation.deactivate()
+        return response

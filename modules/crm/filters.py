@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.access import DEPARTMENT_TREE_IDS_SQL
 from core.org.models import Department
@@ -69,7 +70,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.filter(is_active=True),
                                              label=_("Owner"))
     region = django_filters.CharFilter(field_name="customer__region", lookup_expr="icontains", label=_("Region"))
-    is_open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
+    is_open = django_filters.BooleanFilter(method="filter_open", label=pgettext_lazy("still in progress", "Open"))
     stale = django_filters.BooleanFilter(method="filter_stale", label=_("Stale"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only mine"))
 
@@ -282,7 +283,7 @@ class ArticleFilterSet(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(queryset=ArticleCategory.objects.all(), method="filter_category",
                                                 label=_("Category"), help_text=_("Includes its sub-categories"))
     tag = django_filters.CharFilter(method="filter_tag", label=_("Tag"))
-    is_published = django_filters.BooleanFilter(label=_("Published"))
+    is_published = django_filters.BooleanFilter(label=pgettext_lazy("state", "Published"))
 
     class Meta:
         model = Article

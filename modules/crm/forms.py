@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.catalog.models import Category, Product
 from core.org.models import Department
@@ -436,7 +437,7 @@ class ArticleForm(forms.Form):
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}),
                            help_text=_("Markdown: # headings, **bold**, lists, links, tables."))
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
-    is_published = forms.BooleanField(label=_("Published"), required=False,
+    is_published = forms.BooleanField(label=pgettext_lazy("state", "Published"), required=False,
                                       help_text=_("Drafts are seen only by you and the editors."))
 
     def __init__(self, *args, **kwargs):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.access import ScopeFields
 from core.models import TenantModel
@@ -20,7 +21,7 @@ class WebLead(TenantModel):
 
     class Status(models.TextChoices):
         NEW = "new", _("New")
-        QUALIFIED = "qualified", _("Qualified")
+        QUALIFIED = "qualified", pgettext_lazy("web lead status", "Qualified")
         REJECTED = "rejected", _("Rejected")
 
     company_name = models.CharField(_("company"), max_length=200)
