@@ -37,12 +37,15 @@ def csv_cell(value) -> str:
 
 def xlsx_cell(value):
     """Numbers and dates stay typed (sums work in Excel); text is neutralised
-    like CSV; aware datetimes are shown in the current time zone."""
+    like CSV, without the control characters a workbook cannot hold; aware
+    datetimes are shown in the current time zone."""
     if value is None or isinstance(value, (bool, int, Decimal, float, date)):
         if isinstance(value, datetime) and timezone.is_aware(value):
             return timezone.localtime(value).replace(tzinfo=None)
         return value
-    return csv_cell(value)
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", csv_cell(value))
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:

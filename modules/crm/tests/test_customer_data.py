@@ -95,6 +95,7 @@ def test_lists_export_as_excel_with_typed_cells_and_scope(web_for, api_for, tena
     with in_schema(tenant_a):
         org.c_r1.credit_limit = Decimal("1234.50")
         org.c_r1.tax_id = "=cmd"
+        org.c_r1.industry = "Pumps\x1b\x07 and valves"  # control characters a workbook cannot hold
         org.c_r1.save()
     rep = web_for(tenant_a, org.r1)
     response = rep.get("/crm/customers/export/?format=xlsx")
@@ -106,6 +107,7 @@ def test_lists_export_as_excel_with_typed_cells_and_scope(web_for, api_for, tena
     assert [r[header.index("name")] for r in body] == ["R1 Corp"]  # only the rep's own customer
     assert body[0][header.index("credit_limit")] == 1234.5  # a number, so Excel can sum it
     assert body[0][header.index("tax_id")] == "'=cmd"  # never a formula
+    assert body[0][header.index("industry")] == "Pumps and valves"
     api = api_for(tenant_a, org.r1).get("/api/v1/crm/customers/export/?format=xlsx")
     assert api.status_code == 200 and api["Content-Type"] == XLSX
     csv = api_for(tenant_a, org.r1).get("/api/v1/crm/customers/export/")
