@@ -125,8 +125,8 @@ class _PassThroughRenderer(BaseRenderer):
         if data is None:
             return b""
         if isinstance(data, (bytes, str)):
-            return data if isinstance(data, bytes) else data.encode(self.charset)
-        return json.dumps(data, default=str).encode(self.charset)
+            return data if isinstance(data, bytes) else data.encode("utf-8")
+        return json.dumps(data, default=str).encode("utf-8")
 
 
 class CSVRenderer(_PassThroughRenderer):

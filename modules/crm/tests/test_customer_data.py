@@ -3,6 +3,7 @@ wide, confirmable), Excel/CSV export of the lists, and import from Excel with
 a preview, row errors and the all-or-valid choice."""
 
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -110,6 +111,8 @@ def test_lists_export_as_excel_with_typed_cells_and_scope(web_for, api_for, tena
     assert body[0][header.index("industry")] == "Pumps and valves"
     api = api_for(tenant_a, org.r1).get("/api/v1/crm/customers/export/?format=xlsx")
     assert api.status_code == 200 and api["Content-Type"] == XLSX
+    refused = api_for(tenant_a, org.r1).get("/api/v1/crm/customers/export/?format=xlsx&owner=not-a-uuid")
+    assert refused.status_code == 400 and json.loads(refused.content)["error"]["code"] == "validation_error"
     csv = api_for(tenant_a, org.r1).get("/api/v1/crm/customers/export/")
     assert csv["Content-Type"].startswith("text/csv") and "R1 Corp" in csv.content.decode()
 

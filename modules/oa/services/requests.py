@@ -144,6 +144,8 @@ def _clean_leave(data: dict, current: LeaveRequest | None = None) -> dict:
             errors[field] = [_("Enter a date.")]
     if not errors and ends_on < starts_on:
         errors["ends_on"] = [_("The last day cannot be before the first day.")]
+    elif not errors and (ends_on - starts_on).days + 1 > MAX_DAYS:
+        errors["ends_on"] = [_("A leave request covers at most %(n)s days.") % {"n": MAX_DAYS}]
     if "days" in data and data["days"] is not None:
         try:
             days = Decimal(str(data["days"]))

@@ -118,7 +118,10 @@ def test_leave_validation_saves_nothing(tenant_a, org):
             services.leave_request_create(by=org.r1, starts_on=MONDAY, ends_on=MONDAY, days=Decimal("2"))
         with pytest.raises(DomainError) as quarter:
             services.leave_request_create(by=org.r1, starts_on=MONDAY, ends_on=MONDAY, days=Decimal("0.3"))
+        with pytest.raises(DomainError) as centuries:  # found by fuzzing: the day count overflowed its column
+            services.leave_request_create(by=org.r1, starts_on=MONDAY, ends_on=MONDAY + timedelta(days=366 * 500))
     assert backwards.value.fields == {"ends_on": ["The last day cannot be before the first day."]}
+    assert centuries.value.fields == {"ends_on": ["A leave request covers at most 366 days."]}
     assert too_many.value.fields == {"days": ["More days than the period has."]}
     assert list(quarter.value.fields) == ["days"]
     assert leave_rows(tenant_a) == before
