@@ -108,7 +108,7 @@ def announcement_list(*, user) -> QuerySet[Announcement]:
     announcements = Announcement.objects.select_related("author").prefetch_related("departments").annotate(
         readers=Count("receipts"), read_count=Count("receipts", filter=Q(receipts__read_at__isnull=False)),
         acknowledged_count=Count("receipts", filter=Q(receipts__acknowledged_at__isnull=False)),
-    )
+    ).order_by("-published_at", "pk")  # an aggregate drops Meta.ordering; pages need a stable order
     if not access.can("oa.announcement.change"):
         announcements = announcements.filter(Q(author=user) | Exists(mine))
     return announcements
