@@ -44,3 +44,15 @@ def audit_record(*, actor, action: str, obj: Model, changes: dict | None = None,
         changes={k: _plain(v) for k, v in (changes or {}).items()},
         message=message[:300],
     )
+
+
+def update_audited(obj: Model, data: dict, *, by) -> Model:
+    """Set ``data`` on ``obj`` and save it with an audit entry — only when
+    something really changed (the service has already validated ``data``)."""
+    changes = changes_between(obj, data)
+    if changes:
+        for field, value in data.items():
+            setattr(obj, field, value)
+        obj.save()
+        audit_record(actor=by, action="update", obj=obj, changes=changes)
+    return obj

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core.audit.services import audit_record, changes_between
+from core.audit.services import audit_record, changes_between, update_audited
 from core.errors import DomainError, ErrorCode
 
 from .models import Category, Product
@@ -98,14 +98,7 @@ def category_update(*, category: Category, by, **data) -> Category:
         errors, name=data.get("name", category.name), parent=data.get("parent", category.parent), category=category
     )
     _raise_if(errors)
-    changes = changes_between(category, data)
-    if not changes:
-        return category
-    for field, value in data.items():
-        setattr(category, field, value)
-    category.save()
-    audit_record(actor=by, action="update", obj=category, changes=changes)
-    return category
+    return update_audited(category, data, by=by)
 
 
 @transaction.atomic

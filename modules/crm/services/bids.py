@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit.services import audit_record, changes_between
+from core.audit.services import audit_record, update_audited
 
 from ..models import Bid, Opportunity
 from ._common import check_reference, choice, currency_code, money, raise_if, text
@@ -62,14 +62,7 @@ def bid_update(*, bid: Bid, by, **data) -> Bid:
         raise TypeError(f"bid_update() got unexpected fields {sorted(unknown)}")
     bid = Bid.objects.select_for_update().get(pk=bid.pk)
     data = _clean(data)
-    changes = changes_between(bid, data)
-    if not changes:
-        return bid
-    for field, value in data.items():
-        setattr(bid, field, value)
-    bid.save()
-    audit_record(actor=by, action="update", obj=bid, changes=changes)
-    return bid
+    return update_audited(bid, data, by=by)
 
 
 @transaction.atomic

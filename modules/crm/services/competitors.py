@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.access import access_for
-from core.audit.services import audit_record, changes_between
+from core.audit.services import audit_record, update_audited
 from core.catalog.models import Product
 from core.errors import DomainError, ErrorCode
 
@@ -102,14 +102,7 @@ def competitor_product_update(*, product: CompetitorProduct, by, **data) -> Comp
     product = CompetitorProduct.objects.select_for_update().get(pk=product.pk)
     changing = "our_product" in data and getattr(data["our_product"], "pk", None) != product.our_product_id
     data = _clean_product(data, changing_product=changing)
-    changes = changes_between(product, data)
-    if not changes:
-        return product
-    for field, value in data.items():
-        setattr(product, field, value)
-    product.save()
-    audit_record(actor=by, action="update", obj=product, changes=changes)
-    return product
+    return update_audited(product, data, by=by)
 
 
 @transaction.atomic
@@ -171,14 +164,7 @@ def opportunity_competitor_update(*, entry: OpportunityCompetitor, by, **data) -
     entry = OpportunityCompetitor.objects.select_for_update(of=("self",)).select_related(
         "opportunity", "competitor").get(pk=entry.pk)
     data = _clean_entry(data)
-    changes = changes_between(entry, data)
-    if not changes:
-        return entry
-    for field, value in data.items():
-        setattr(entry, field, value)
-    entry.save()
-    audit_record(actor=by, action="update", obj=entry, changes=changes)
-    return entry
+    return update_audited(entry, data, by=by)
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit.services import audit_record, changes_between
+from core.audit.services import audit_record, changes_between, update_audited
 from core.errors import DomainError, ErrorCode
 from core.trees import subtree_ids
 
@@ -66,14 +66,7 @@ def article_category_update(*, category: ArticleCategory, by, **data) -> Article
         raise TypeError(f"article_category_update() got unexpected fields {sorted(unknown)}")
     category = ArticleCategory.objects.select_for_update().get(pk=category.pk)
     data = _clean_category(data, category=category)
-    changes = changes_between(category, data)
-    if not changes:
-        return category
-    for field, value in data.items():
-        setattr(category, field, value)
-    category.save()
-    audit_record(actor=by, action="update", obj=category, changes=changes)
-    return category
+    return update_audited(category, data, by=by)
 
 
 @transaction.atomic

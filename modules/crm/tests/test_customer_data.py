@@ -45,10 +45,15 @@ def test_a_possible_duplicate_is_refused_with_the_match_named(tenant_a, org, dat
 
 
 def test_short_phone_numbers_and_blank_fields_never_match(tenant_a, org):
+    from modules.crm.selectors import customer_duplicates
+
     with in_schema(tenant_a):
         CustomerFactory(name="Tiny", owner=org.r1, phone="110", tax_id="")
-        services.customer_create(by=org.r1, name="Another", phone="110")
-        services.customer_create(by=org.r1, name="Third", tax_id="")
+        assert customer_duplicates(name="Another", phone="110") == []  # under 6 digits: never a match
+        assert customer_duplicates(name="Third", tax_id="   ") == []  # a blank tax id matches nothing
+        another = services.customer_create(by=org.r1, name="Another", phone="110")
+        third = services.customer_create(by=org.r1, name="Third", tax_id="")
+        assert Customer.objects.filter(pk__in=[another.pk, third.pk]).count() == 2
 
 
 def test_editing_into_a_duplicate_is_refused_but_unrelated_edits_pass(tenant_a, org):

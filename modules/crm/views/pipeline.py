@@ -50,12 +50,9 @@ def opportunity_move(request, pk):
     """Set the stage (``stage``, ``lost_reason``). Answers JSON to the board's
     script, or redirects back with a message to a plain form post."""
     opportunity = get_object_or_404(selectors.opportunity_list(user=request.user), pk=pk)
-    stage = request.POST.get("stage", "")
     try:
-        if stage not in Opportunity.Stage.values:
-            raise DomainError(_("Please correct the highlighted fields."),
-                              fields={"stage": [_("Choose a valid stage.")]})
-        opportunity = services.opportunity_set_stage(opportunity=opportunity, by=request.user, stage=stage,
+        opportunity = services.opportunity_set_stage(opportunity=opportunity, by=request.user,
+                                                     stage=request.POST.get("stage", ""),
                                                      lost_reason=request.POST.get("lost_reason", "").strip())
     except DomainError as exc:
         if wants_json(request):
