@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from api.serializers import ModelSerializer
 from core.access import access_for
 
 from .export import export_request
@@ -56,7 +57,7 @@ def export_download(request, export_id):
                         filename=f"weft-{export.tenant_label}-{export.created_at:%Y%m%d-%H%M}.zip")
 
 
-class TenantExportSerializer(serializers.ModelSerializer):
+class TenantExportSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer
 from core.approvals.models import (
     ApprovalRequest, ApprovalSettings, AssigneeType, Assignment, Decision, Delegation, FlowDefinition, FlowStep,
     StepInstance, StepKind,
@@ -22,7 +23,7 @@ def _name(user) -> str | None:
     return str(user) if user is not None else None
 
 
-class FlowStepSerializer(serializers.ModelSerializer):
+class FlowStepSerializer(ModelSerializer):
     kind = serializers.ChoiceField(choices=StepKind.choices, default=StepKind.SINGLE)
     assignee_type = serializers.ChoiceField(choices=AssigneeType.choices)
     role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all(), allow_null=True, required=False,
@@ -48,7 +49,7 @@ class FlowStepSerializer(serializers.ModelSerializer):
         return _name(step.user)
 
 
-class FlowSerializer(serializers.ModelSerializer):
+class FlowSerializer(ModelSerializer):
     document_type = serializers.CharField(max_length=64, help_text="A key from /api/v1/approvals/document-types/.")
     document_type_title = serializers.SerializerMethodField()
     version = serializers.IntegerField(source="current_version.number", read_only=True, allow_null=True)
@@ -73,8 +74,8 @@ class FlowSerializer(serializers.ModelSerializer):
         return values
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
-    user_name = serializers.CharField(source="user.__str__", read_only=True)
+class AssignmentSerializer(ModelSerializer):
+    user_name = serializers.StringRelatedField(source="user")
     acted_by_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -86,7 +87,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return _name(assignment.acted_by)
 
 
-class StepSerializer(serializers.ModelSerializer):
+class StepSerializer(ModelSerializer):
     name = serializers.SerializerMethodField()
     assignments = AssignmentSerializer(many=True, read_only=True)
 
@@ -100,7 +101,7 @@ class StepSerializer(serializers.ModelSerializer):
         return step_label(step)
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ModelSerializer):
     action_label = serializers.CharField(source="get_action_display", read_only=True)
     actor_name = serializers.SerializerMethodField()
     on_behalf_of_name = serializers.SerializerMethodField()
@@ -124,9 +125,9 @@ class DecisionSerializer(serializers.ModelSerializer):
         return _name(decision.target)
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class RequestSerializer(ModelSerializer):
     document_type_title = serializers.SerializerMethodField()
-    submitter_name = serializers.CharField(source="submitter.__str__", read_only=True)
+    submitter_name = serializers.StringRelatedField(source="submitter")
     current_step_name = serializers.SerializerMethodField()
     flow_version = serializers.IntegerField(source="flow_version.number", read_only=True)
 
@@ -197,14 +198,14 @@ class AddSignerSerializer(CommentSerializer):
     position = serializers.ChoiceField(choices=["before", "after"], help_text="Signs before or after you.")
 
 
-class DelegationSerializer(serializers.ModelSerializer):
+class DelegationSerializer(ModelSerializer):
     from_user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False,
         help_text="Whose approvals are delegated; defaults to the caller (others: administrators only).",
     )
-    from_user_name = serializers.CharField(source="from_user.__str__", read_only=True)
+    from_user_name = serializers.StringRelatedField(source="from_user")
     to_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
-    to_user_name = serializers.CharField(source="to_user.__str__", read_only=True)
+    to_user_name = serializers.StringRelatedField(source="to_user")
     is_active = serializers.SerializerMethodField()
 
     class Meta:
@@ -228,7 +229,7 @@ class DocumentTypeSerializer(serializers.Serializer):
     flow = serializers.UUIDField(allow_null=True, help_text="The flow of this type, if one is set up.")
 
 
-class ApprovalSettingsSerializer(serializers.ModelSerializer):
+class ApprovalSettingsSerializer(ModelSerializer):
     reminder_after_hours = serializers.IntegerField(min_value=1, max_value=720)
 
     class Meta:

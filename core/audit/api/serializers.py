@@ -1,9 +1,9 @@
-from rest_framework import serializers
 
+from api.serializers import ModelSerializer
 from core.audit.models import AuditEntry
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = ["id", "at", "actor", "actor_label", "action", "object_type", "object_id", "object_repr",

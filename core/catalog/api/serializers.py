@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer
 from core.catalog.models import Category, Product
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), allow_null=True, required=False)
     parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
     product_count = serializers.IntegerField(read_only=True)
@@ -18,7 +19,7 @@ class CategorySerializer(serializers.ModelSerializer):
         validators = []  # sibling-name uniqueness is a service rule
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     sku = serializers.CharField(max_length=64)  # uniqueness is a service rule
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), allow_null=True, required=False)
     category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True)

@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer
 from core.notifications.models import Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     is_read = serializers.BooleanField(read_only=True)
 
     class Meta:

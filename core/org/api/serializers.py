@@ -1,10 +1,11 @@
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer
 from core.org.models import DataScope, Department, Role
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), allow_null=True, required=False)
     member_count = serializers.IntegerField(read_only=True, help_text="Users in this department (not below it).")
     children_count = serializers.IntegerField(read_only=True, help_text="Direct sub-departments.")
@@ -17,7 +18,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class RoleSerializer(serializers.ModelSerializer):
+class RoleSerializer(ModelSerializer):
     permissions = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False,
         help_text='Permission codes such as "crm.customer.view"; see /api/v1/permissions/.',

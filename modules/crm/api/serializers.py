@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer
 from core.catalog.models import Category, Product
 from core.org.models import Department
 from modules.crm.models import (
@@ -14,11 +15,11 @@ from modules.crm.models import (
 User = get_user_model()
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, help_text="Defaults to the caller."
     )
-    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    owner_name = serializers.StringRelatedField(source="owner")
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), allow_null=True, required=False,
         help_text="Defaults to the caller's department; follows the new owner on reassignment.",
@@ -126,7 +127,7 @@ def _opportunities(user):
     return opportunity_list(user=user)
 
 
-class ContactSerializer(FixedAfterCreate, serializers.ModelSerializer):
+class ContactSerializer(FixedAfterCreate, ModelSerializer):
     fixed_fields = ("customer",)
     customer = ScopedRelatedField(selector=_customers, queryset=Customer.objects.none())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
@@ -138,13 +139,13 @@ class ContactSerializer(FixedAfterCreate, serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class OpportunitySerializer(FixedAfterCreate, serializers.ModelSerializer):
+class OpportunitySerializer(FixedAfterCreate, ModelSerializer):
     fixed_fields = ("customer",)
     customer = ScopedRelatedField(selector=_customers, queryset=Customer.objects.none())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False,
                                                help_text="Defaults to the caller.")
-    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    owner_name = serializers.StringRelatedField(source="owner")
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), allow_null=True, required=False,
         help_text="Defaults to the owner's department; follows a new owner.",
@@ -178,7 +179,7 @@ class StageSerializer(serializers.Serializer):
     lost_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class FollowUpSerializer(FixedAfterCreate, serializers.ModelSerializer):
+class FollowUpSerializer(FixedAfterCreate, ModelSerializer):
     fixed_fields = ("customer", "opportunity")
     customer = ScopedRelatedField(selector=_customers, queryset=Customer.objects.none(), required=False,
                                   help_text="Taken from the opportunity when one is given.")
@@ -187,7 +188,7 @@ class FollowUpSerializer(FixedAfterCreate, serializers.ModelSerializer):
                                      allow_null=True)
     opportunity_project = serializers.CharField(source="opportunity.project", read_only=True, allow_null=True)
     author = serializers.PrimaryKeyRelatedField(read_only=True)
-    author_name = serializers.CharField(source="author.__str__", read_only=True)
+    author_name = serializers.StringRelatedField(source="author")
     happened_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
     kind = inline_choice(FollowUp.Kind.choices, required=False)
 
@@ -199,12 +200,12 @@ class FollowUpSerializer(FixedAfterCreate, serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class OwnerChangeSerializer(serializers.ModelSerializer):
+class OwnerChangeSerializer(ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     opportunity_project = serializers.CharField(source="opportunity.project", read_only=True, allow_null=True)
-    from_owner_name = serializers.CharField(source="from_owner.__str__", read_only=True)
-    to_owner_name = serializers.CharField(source="to_owner.__str__", read_only=True)
-    by_name = serializers.CharField(source="by.__str__", read_only=True, allow_null=True)
+    from_owner_name = serializers.StringRelatedField(source="from_owner")
+    to_owner_name = serializers.StringRelatedField(source="to_owner")
+    by_name = serializers.StringRelatedField(source="by", allow_null=True)
 
     class Meta:
         model = OwnerChange
@@ -213,18 +214,18 @@ class OwnerChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReassignmentSerializer(serializers.ModelSerializer):
+class ReassignmentSerializer(ModelSerializer):
     customers = ScopedRelatedField(selector=_customers, queryset=Customer.objects.none(), many=True,
                                    required=False, write_only=True,
                                    help_text="The customers to hand over (or give from_owner).")
     from_owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, write_only=True,
                                                     help_text="Hand over every customer of this person.")
     to_owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
-    to_owner_name = serializers.CharField(source="to_owner.__str__", read_only=True)
+    to_owner_name = serializers.StringRelatedField(source="to_owner")
     to_department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), allow_null=True, required=False,
         help_text="Defaults to each new owner's department.")
-    by_name = serializers.CharField(source="by.__str__", read_only=True)
+    by_name = serializers.StringRelatedField(source="by")
     percent = serializers.IntegerField(read_only=True)
     status = inline_choice(ReassignmentJob.Status.choices, read_only=True)
     failed = serializers.DictField(child=serializers.CharField(), read_only=True,
@@ -269,7 +270,7 @@ class QuoteLineSerializer(serializers.Serializer):
     total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
 
-class QuoteSerializer(FixedAfterCreate, serializers.ModelSerializer):
+class QuoteSerializer(FixedAfterCreate, ModelSerializer):
     """Lines are replaced as a whole when ``lines`` is sent."""
 
     fixed_fields = ("customer", "opportunity")
@@ -282,7 +283,7 @@ class QuoteSerializer(FixedAfterCreate, serializers.ModelSerializer):
     title = serializers.CharField(max_length=200, required=False, help_text="Defaults to the opportunity's project.")
     currency = serializers.CharField(max_length=3, required=False,
                                      help_text="Defaults to the opportunity's currency, else CNY.")
-    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    owner_name = serializers.StringRelatedField(source="owner")
     copied_from_number = serializers.CharField(source="copied_from.number", read_only=True, allow_null=True)
     state = inline_choice(Quote.State.choices, read_only=True)
     lines = QuoteLineSerializer(many=True, required=False)
@@ -324,8 +325,8 @@ def _counterparties(user):
     return customer_list(user=user, permission="crm.competitor.view")
 
 
-class CompetitorSerializer(serializers.ModelSerializer):
-    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+class CompetitorSerializer(ModelSerializer):
+    owner_name = serializers.StringRelatedField(source="owner")
     product_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -335,7 +336,7 @@ class CompetitorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CompetitorProductSerializer(FixedAfterCreate, serializers.ModelSerializer):
+class CompetitorProductSerializer(FixedAfterCreate, ModelSerializer):
     fixed_fields = ("competitor",)
     competitor = ScopedRelatedField(selector=_counterparties, queryset=Customer.objects.none(),
                                     help_text="A counterparty of kind competitor.")
@@ -378,7 +379,7 @@ class ComparisonRowSerializer(serializers.Serializer):
     rivals = ComparisonRivalSerializer(many=True)
 
 
-class OpportunityCompetitorSerializer(FixedAfterCreate, serializers.ModelSerializer):
+class OpportunityCompetitorSerializer(FixedAfterCreate, ModelSerializer):
     fixed_fields = ("opportunity", "competitor")
     opportunity = ScopedRelatedField(selector=_opportunities, queryset=Opportunity.objects.none())
     opportunity_project = serializers.CharField(source="opportunity.project", read_only=True)
@@ -400,7 +401,7 @@ class OpportunityCompetitorSerializer(FixedAfterCreate, serializers.ModelSeriali
 # ------------------------------------------------------------- complaints
 
 
-class ComplaintSerializer(FixedAfterCreate, serializers.ModelSerializer):
+class ComplaintSerializer(FixedAfterCreate, ModelSerializer):
     """The status moves through the ``status`` action, not by PATCH."""
 
     fixed_fields = ("customer", "opportunity")
@@ -415,8 +416,8 @@ class ComplaintSerializer(FixedAfterCreate, serializers.ModelSerializer):
     status = inline_choice(Complaint.Status.choices, read_only=True)
     assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True,
                                                   help_text="Notified when assigned.")
-    assignee_name = serializers.CharField(source="assignee.__str__", read_only=True, allow_null=True)
-    recorded_by_name = serializers.CharField(source="recorded_by.__str__", read_only=True)
+    assignee_name = serializers.StringRelatedField(source="assignee", allow_null=True)
+    recorded_by_name = serializers.StringRelatedField(source="recorded_by")
     received_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
 
     class Meta:
@@ -438,7 +439,7 @@ class ComplaintStatusSerializer(serializers.Serializer):
 # ------------------------------------------------------------- knowledge base
 
 
-class ArticleCategorySerializer(serializers.ModelSerializer):
+class ArticleCategorySerializer(ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(queryset=ArticleCategory.objects.all(), required=False,
                                                 allow_null=True)
     article_count = serializers.IntegerField(read_only=True, help_text="Published articles in this category.")
@@ -449,14 +450,14 @@ class ArticleCategorySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSerializer(ModelSerializer):
     """``body`` is Markdown (raw HTML is shown as text, never run)."""
 
     category = serializers.PrimaryKeyRelatedField(queryset=ArticleCategory.objects.all(), required=False,
                                                   allow_null=True)
     category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
-    author_name = serializers.CharField(source="author.__str__", read_only=True)
+    author_name = serializers.StringRelatedField(source="author")
 
     class Meta:
         model = Article
@@ -468,7 +469,7 @@ class ArticleSerializer(serializers.ModelSerializer):
 # ------------------------------------------------------------ web leads and bids
 
 
-class WebLeadSerializer(serializers.ModelSerializer):
+class WebLeadSerializer(ModelSerializer):
     status = inline_choice(WebLead.Status.choices, read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True, allow_null=True)
     assignee_name = serializers.CharField(source="assignee.get_full_name", read_only=True, allow_null=True)
@@ -507,7 +508,7 @@ class LeadRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class CrmSettingsSerializer(serializers.ModelSerializer):
+class CrmSettingsSerializer(ModelSerializer):
     lead_assignee = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), allow_null=True,
         help_text="Who receives new web leads; null: the workspace administrators are told.")
@@ -520,7 +521,7 @@ class CrmSettingsSerializer(serializers.ModelSerializer):
         extra_kwargs = {"stale_after_days": {"min_value": 1, "max_value": 365}}
 
 
-class BidSerializer(FixedAfterCreate, serializers.ModelSerializer):
+class BidSerializer(FixedAfterCreate, ModelSerializer):
     fixed_fields = ("opportunity",)
     opportunity = ScopedRelatedField(selector=_opportunities, queryset=Opportunity.objects.none())
     opportunity_project = serializers.CharField(source="opportunity.project", read_only=True)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer
 from core.org.models import Department
 from modules.oa import selectors
 from modules.oa.models import (
@@ -63,8 +64,8 @@ class DocumentCommentSerializer(serializers.Serializer):
 # ------------------------------------------------------------- approvals
 
 
-class LeaveSerializer(serializers.ModelSerializer):
-    requester_name = serializers.CharField(source="requester.__str__", read_only=True)
+class LeaveSerializer(ModelSerializer):
+    requester_name = serializers.StringRelatedField(source="requester")
     department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
     days = serializers.DecimalField(max_digits=5, decimal_places=1, required=False,
                                     help_text="Defaults to the calendar days of the period; half days allowed.")
@@ -78,8 +79,8 @@ class LeaveSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "requester", "department", "created_at", "updated_at"]
 
 
-class ExpenseClaimSerializer(serializers.ModelSerializer):
-    claimant_name = serializers.CharField(source="claimant.__str__", read_only=True)
+class ExpenseClaimSerializer(ModelSerializer):
+    claimant_name = serializers.StringRelatedField(source="claimant")
     department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     state = StateField()
@@ -94,8 +95,8 @@ class ExpenseClaimSerializer(serializers.ModelSerializer):
 # -------------------------------------------------------------- work logs
 
 
-class WorkLogSerializer(serializers.ModelSerializer):
-    author_name = serializers.CharField(source="author.__str__", read_only=True)
+class WorkLogSerializer(ModelSerializer):
+    author_name = serializers.StringRelatedField(source="author")
     day = serializers.DateField(required=False, help_text="Defaults to today; fixed after creation.")
 
     class Meta:
@@ -108,7 +109,7 @@ class WorkLogSerializer(serializers.ModelSerializer):
 # --------------------------------------------------------------- calendar
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     remind_minutes = serializers.IntegerField(min_value=0, required=False, allow_null=True,
                                               help_text="Remind the owner this many minutes before the start.")
 
@@ -122,8 +123,8 @@ class EventSerializer(serializers.ModelSerializer):
 # --------------------------------------------------------------- messages
 
 
-class MessageRecipientSerializer(serializers.ModelSerializer):
-    user_name = serializers.CharField(source="user.__str__", read_only=True)
+class MessageRecipientSerializer(ModelSerializer):
+    user_name = serializers.StringRelatedField(source="user")
 
     class Meta:
         model = MessageRecipient
@@ -131,8 +132,8 @@ class MessageRecipientSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MessageSerializer(serializers.ModelSerializer):
-    sender_name = serializers.CharField(source="sender.__str__", read_only=True)
+class MessageSerializer(ModelSerializer):
+    sender_name = serializers.StringRelatedField(source="sender")
     users = _people(write_only=True, help_text="People to send to.")
     departments = _departments(help_text="Departments whose active members receive it.")
     recipients = MessageRecipientSerializer(many=True, read_only=True)
@@ -157,8 +158,8 @@ class MessageSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------- announcements
 
 
-class AnnouncementSerializer(serializers.ModelSerializer):
-    author_name = serializers.CharField(source="author.__str__", read_only=True)
+class AnnouncementSerializer(ModelSerializer):
+    author_name = serializers.StringRelatedField(source="author")
     departments = _departments(help_text="Needed when to_all is false.")
     readers = serializers.IntegerField(read_only=True)
     read_count = serializers.IntegerField(read_only=True)
@@ -172,8 +173,8 @@ class AnnouncementSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "published_at"]
 
 
-class ReceiptSerializer(serializers.ModelSerializer):
-    user_name = serializers.CharField(source="user.__str__", read_only=True)
+class ReceiptSerializer(ModelSerializer):
+    user_name = serializers.StringRelatedField(source="user")
 
     class Meta:
         model = AnnouncementReceipt
@@ -184,8 +185,8 @@ class ReceiptSerializer(serializers.ModelSerializer):
 # ------------------------------------------------------------ attachments
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
-    uploaded_by_name = serializers.CharField(source="uploaded_by.__str__", read_only=True)
+class AttachmentSerializer(ModelSerializer):
+    uploaded_by_name = serializers.StringRelatedField(source="uploaded_by")
     download_url = serializers.SerializerMethodField(help_text="GET it for the file (a download).")
 
     class Meta:
@@ -205,8 +206,8 @@ class AttachmentUploadSerializer(serializers.Serializer):
 # --------------------------------------------------------------- meetings
 
 
-class InvitationSerializer(serializers.ModelSerializer):
-    user_name = serializers.CharField(source="user.__str__", read_only=True)
+class InvitationSerializer(ModelSerializer):
+    user_name = serializers.StringRelatedField(source="user")
     response = inline_choice(InvitationResponse.choices, read_only=True)
 
     class Meta:
@@ -215,8 +216,8 @@ class InvitationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeetingSerializer(serializers.ModelSerializer):
-    organiser_name = serializers.CharField(source="organiser.__str__", read_only=True)
+class MeetingSerializer(ModelSerializer):
+    organiser_name = serializers.StringRelatedField(source="organiser")
     users = _people(write_only=True, help_text="People to invite. On PATCH, users and departments (when either "
                                                "is sent) replace the whole attendee list.")
     departments = _departments(help_text="Departments whose active members are invited.")
@@ -243,14 +244,14 @@ class MinutesSerializer(serializers.Serializer):
 # -------------------------------------------------------------- documents
 
 
-class ShareSerializer(serializers.ModelSerializer):
+class ShareSerializer(ModelSerializer):
     document = VisibleRelatedField(selectors.document_list, queryset=Document.objects.all(), required=False,
                                    allow_null=True, help_text="The document to share (or give folder).")
     folder = VisibleRelatedField(selectors.folder_list, queryset=Folder.objects.all(), required=False,
                                  allow_null=True, help_text="The folder to share, with everything below it.")
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True,
                                               help_text="Share with this person (or give department).")
-    user_name = serializers.CharField(source="user.__str__", read_only=True, allow_null=True)
+    user_name = serializers.StringRelatedField(source="user", allow_null=True)
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False,
                                                     allow_null=True, help_text="Share with its members.")
     department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True)
@@ -269,8 +270,8 @@ class ShareSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class FolderSerializer(serializers.ModelSerializer):
-    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+class FolderSerializer(ModelSerializer):
+    owner_name = serializers.StringRelatedField(source="owner")
     parent = VisibleRelatedField(selectors.folder_list, queryset=Folder.objects.all(), required=False,
                                  allow_null=True, help_text="The folder it is in; null is the top level.")
     shares = ShareSerializer(many=True, read_only=True)
@@ -281,8 +282,8 @@ class FolderSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "owner", "created_at", "updated_at"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
-    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+class DocumentSerializer(ModelSerializer):
+    owner_name = serializers.StringRelatedField(source="owner")
     body = serializers.CharField(required=False, allow_blank=True, help_text="Markdown (raw HTML is shown as text).")
     folder = VisibleRelatedField(selectors.folder_list, queryset=Folder.objects.all(), required=False,
                                  allow_null=True, help_text="The folder it is in; null is the top level. Only the "
@@ -297,8 +298,8 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "owner", "version", "created_at", "updated_at"]
 
 
-class DocumentVersionSerializer(serializers.ModelSerializer):
-    author_name = serializers.CharField(source="author.__str__", read_only=True)
+class DocumentVersionSerializer(ModelSerializer):
+    author_name = serializers.StringRelatedField(source="author")
 
     class Meta:
         model = DocumentVersion
