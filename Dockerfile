@@ -14,4 +14,4 @@ COPY . .
 COPY --from=assets /app/web/static/vendor web/static/vendor
 RUN python manage.py compilemessages -v0 --ignore=web/node_modules && python manage.py collectstatic --noinput -v0
 EXPOSE 8000
-CMD ["gunicorn", "core.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "core.wsgi:application"]

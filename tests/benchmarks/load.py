@@ -62,8 +62,8 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tenants", type=int, default=50, help="workspaces the requests are spread over")
     parser.add_argument("--customers", type=int, default=25, help="customers per workspace (one list page)")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
-                        help="gunicorn sync workers (default 2 x cores + 1)")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1,
+                        help="gunicorn sync workers (default cores + 1, as gunicorn.conf.py)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections for the throughput runs")
     parser.add_argument("--duration", type=int, default=30, help="seconds of each throughput run")
     parser.add_argument("--rate", type=float, default=100.0, help="offered load of the fixed-rate runs, requests/s")
