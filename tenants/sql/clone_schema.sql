@@ -5,6 +5,10 @@
 -- migrations find constraints by name). Identity sequences continue after the
 -- copied rows. Anything else in the source (views, functions, triggers, types,
 -- free-standing sequences) is refused with an error rather than half-copied.
+-- Catalog lookups go through the catalogs' indexes (pg_depend by depender,
+-- pg_constraint by table): the catalogs grow by ~400 relations per workspace,
+-- and a lookup that scans pg_constraint once per index made a clone take
+-- 0.4 s with 20 workspaces and 3.3 s with 330 (docs/performance.md).
 CREATE OR REPLACE FUNCTION public.weft_clone_schema(src text, dst text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -18,7 +22,8 @@ BEGIN
    WHERE c.relnamespace = src::regnamespace
      AND NOT (c.relkind IN ('r', 'i')
               OR (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend dep
-                                               WHERE dep.objid = c.oid AND dep.deptype = 'i')));
+                                               WHERE dep.classid = 'pg_class'::regclass AND dep.objid = c.oid
+                                                 AND dep.objsubid = 0 AND dep.deptype = 'i')));
   IF unsupported IS NULL THEN
     SELECT string_agg(p.proname, ', ') INTO unsupported FROM pg_proc p WHERE p.pronamespace = src::regnamespace;
   END IF;
@@ -54,7 +59,8 @@ BEGIN
              FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
             WHERE ic.relnamespace = src::regnamespace
               AND NOT EXISTS (SELECT 1 FROM pg_constraint con
-                               WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')) LOOP
+                               WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid
+                                 AND con.contype IN ('p', 'u', 'x')) LOOP
     statements := statements || r.def;
   END LOOP;
   PERFORM set_config('search_path', quote_ident(dst), true);
