@@ -117,7 +117,7 @@ WSGI_APPLICATION = "core.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/weft"),
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"]["ENGINE"] = "core.db_backend"
 # Connections touching many schemas grow catalog caches: recycle them.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("WEFT_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
