@@ -8,13 +8,17 @@
 # SCHEMAS schemas shaped like the tenant list's tables (users, token, customer
 # with their keys and indexes, 25 customers), then runs the list's three
 # queries with pgbench for 15 s on one connection: against 1 schema, then each
-# transaction against a random one of SCHEMAS, twice each, alternating.
+# transaction against a random one of SCHEMAS, twice each, alternating. Last,
+# one new connection visits every schema once (its catalog cache cold for
+# each) and then once more (warm): what a schema's first visit on a
+# connection costs.
 set -euo pipefail
 SCHEMAS=${1:-1000}
 DB=weft_schema_rotation
 PSQL=(psql -h "${PGHOST:-127.0.0.1}" -U "${PGUSER:-postgres}" -q -v ON_ERROR_STOP=1)
 SCRIPT=$(mktemp)
-trap '"${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; rm -f "$SCRIPT"' EXIT
+VISITS=$(mktemp)
+trap '"${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; rm -f "$SCRIPT" "$VISITS"' EXIT
 "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
 for first in $(seq 1 50 "$SCHEMAS"); do
   last=$((first + 49 < SCHEMAS ? first + 49 : SCHEMAS))
@@ -71,3 +75,21 @@ for round in 1 2; do
   awk -v a="${latency[$round,$SCHEMAS]}" -v b="${latency[$round,1]}" -v n="$SCHEMAS" \
     'BEGIN { printf "  round '"$round"' ratio %s schemas / 1 schema: %.2fx\n", n, a / b }'
 done
+for i in $(seq 1 "$SCHEMAS"); do
+  sed -e '1d' -e "s/s_:s/s_$i/" "$SCRIPT"
+done > "$VISITS"
+"${PSQL[@]}" -d "$DB" -At <<SQL
+\\o /dev/null
+SELECT set_config('weft.t0', clock_timestamp()::text, false);
+\\i $VISITS
+SELECT set_config('weft.t1', clock_timestamp()::text, false);
+\\i $VISITS
+SELECT set_config('weft.t2', clock_timestamp()::text, false);
+\\o
+SELECT format('  one connection, each of %s schemas once: first visit %s ms, second visit %s ms per schema (%sx)',
+              $SCHEMAS, round(first::numeric, 3), round(second::numeric, 3), round((first / second)::numeric, 2))
+  FROM (SELECT extract(epoch FROM current_setting('weft.t1')::timestamptz - current_setting('weft.t0')::timestamptz)
+               * 1000 / $SCHEMAS AS first,
+               extract(epoch FROM current_setting('weft.t2')::timestamptz - current_setting('weft.t1')::timestamptz)
+               * 1000 / $SCHEMAS AS second) visits;
+SQL
