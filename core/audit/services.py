@@ -46,13 +46,18 @@ def audit_record(*, actor, action: str, obj: Model, changes: dict | None = None,
     )
 
 
-def update_audited(obj: Model, data: dict, *, by) -> Model:
+def update_audited(obj: Model, data: dict, *, by, save=None) -> Model:
     """Set ``data`` on ``obj`` and save it with an audit entry — only when
-    something really changed (the service has already validated ``data``)."""
+    something really changed (the service has already validated ``data``).
+    ``save(obj)`` replaces ``obj.save()`` where the service saves its own way
+    (e.g. turning a unique violation into a field error)."""
     changes = changes_between(obj, data)
     if changes:
         for field, value in data.items():
             setattr(obj, field, value)
-        obj.save()
+        if save is None:
+            obj.save()
+        else:
+            save(obj)
         audit_record(actor=by, action="update", obj=obj, changes=changes)
     return obj

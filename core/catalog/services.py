@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core.audit.services import audit_record, changes_between, update_audited
+from core.audit.services import audit_record, update_audited
 from core.errors import DomainError, ErrorCode
 
 from .models import Category, Product
@@ -183,14 +183,7 @@ def product_update(*, product: Product, by, **data) -> Product:
         raise TypeError(f"product_update() got unexpected fields {sorted(unknown)}")
     product = Product.objects.select_for_update().get(pk=product.pk)
     data = _clean_product(data, product=product)
-    changes = changes_between(product, data)
-    if not changes:
-        return product
-    for field, value in data.items():
-        setattr(product, field, value)
-    _save_product(product)
-    audit_record(actor=by, action="update", obj=product, changes=changes)
-    return product
+    return update_audited(product, data, by=by, save=_save_product)
 
 
 @transaction.atomic

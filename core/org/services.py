@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from core.access import DEPARTMENT_TREE_IDS_SQL, access_for, assert_can_grant
-from core.audit.services import audit_record, changes_between
+from core.audit.services import audit_record, update_audited
 from core.errors import DomainError, ErrorCode
 from core.modules import registry
 
@@ -107,14 +107,7 @@ def department_update(*, department: Department, by, **data) -> Department:
     if "parent" in data:
         _check_parent(department, parent)
     _check_department_name(name=data.get("name", department.name), parent=parent, exclude=department)
-    changes = changes_between(department, data)
-    if not changes:
-        return department
-    for field, value in data.items():
-        setattr(department, field, value)
-    _save_department(department)
-    audit_record(actor=by, action="update", obj=department, changes=changes)
-    return department
+    return update_audited(department, data, by=by, save=_save_department)
 
 
 @transaction.atomic
@@ -239,14 +232,7 @@ def role_update(*, role: Role, by, **data) -> Role:
     role = Role.objects.select_for_update().get(pk=role.pk)
     _check_may_edit_role(by, role)
     assert_can_grant(by, permissions=data.get("permissions", ()), scope=data.get("data_scope"))
-    changes = changes_between(role, data)
-    if not changes:
-        return role
-    for field, value in data.items():
-        setattr(role, field, value)
-    _save_role(role)
-    audit_record(actor=by, action="update", obj=role, changes=changes)
-    return role
+    return update_audited(role, data, by=by, save=_save_role)
 
 
 @transaction.atomic

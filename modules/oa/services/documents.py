@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.audit.services import audit_record, changes_between
+from core.audit.services import audit_record, changes_between, update_audited
 from core.errors import DomainError, ErrorCode
 from core.notifications.services import notify
 from core.trees import subtree_ids
@@ -98,13 +98,7 @@ def folder_update(*, folder: Folder, by, **fields) -> Folder:
                                                                 pk=data["parent"].pk).exists():
             errors["parent"] = [_("A folder cannot move into itself or into a folder inside it.")]
     raise_if(errors)
-    changes = changes_between(folder, data)
-    if changes:
-        for key, value in data.items():
-            setattr(folder, key, value)
-        _save_folder(folder)
-        audit_record(actor=by, action="update", obj=folder, changes=changes)
-    return folder
+    return update_audited(folder, data, by=by, save=_save_folder)
 
 
 @transaction.atomic
